@@ -1,0 +1,75 @@
+// The read-only view of the cluster that defaults and policies consult. Plain objects back it
+// in the CLI and in unit tests (static-cluster-view.ts); informer caches back it in the server
+// (src/controller). Lookups by name, by bench and by domain are indexed by every implementation,
+// so a decision costs the same with 10,000 sites as with 10. No method does I/O.
+import type { FrappeBench } from './frappe-bench.js';
+import type { FrappeSite } from './frappe-site.js';
+import type { ObjectMeta } from './common.js';
+
+/** The parts of a storage.k8s.io/v1 StorageClass the rules read. */
+export interface StorageClass {
+  apiVersion?: string;
+  kind?: 'StorageClass';
+  metadata: ObjectMeta;
+  provisioner: string;
+  parameters?: Record<string, string>;
+}
+
+/** The parts of a networking.k8s.io/v1 IngressClass the rules read. */
+export interface IngressClass {
+  apiVersion?: string;
+  kind?: 'IngressClass';
+  metadata: ObjectMeta;
+  spec?: { controller?: string };
+}
+
+/** The parts of an autoscaling/v2 HorizontalPodAutoscaler the rules read. */
+export interface HorizontalPodAutoscaler {
+  apiVersion?: string;
+  kind?: 'HorizontalPodAutoscaler';
+  metadata: ObjectMeta;
+  spec?: { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } };
+}
+
+export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+export const DEFAULT_INGRESS_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
+/** CRDs whose presence tells that KEDA and cert-manager are installed. */
+export const KEDA_CRD = 'scaledobjects.keda.sh';
+export const CERT_MANAGER_CRD = 'certificates.cert-manager.io';
+
+export interface ClusterView {
+  bench(namespace: string, name: string): FrappeBench | undefined;
+  /** Sites whose benchRef points at this bench (indexed by bench). */
+  sitesOfBench(namespace: string, bench: string): readonly FrappeSite[];
+  /** Sites whose effective domain (spec.domain, else spec.siteName) equals domain (indexed). */
+  sitesWithDomain(domain: string): readonly FrappeSite[];
+  /** False when storage classes cannot be looked up (offline without them, no RBAC, not synced). */
+  storageClassesKnown(): boolean;
+  storageClass(name: string): StorageClass | undefined;
+  /** The class annotated as the cluster default, if exactly one is. */
+  defaultStorageClass(): StorageClass | undefined;
+  ingressClass(name: string): IngressClass | undefined;
+  defaultIngressClass(): IngressClass | undefined;
+  horizontalPodAutoscalers(namespace: string): readonly HorizontalPodAutoscaler[];
+  kedaInstalled(): boolean;
+  certManagerInstalled(): boolean;
+}
+
+/** The domain a site serves: spec.domain, else spec.siteName. The domain index keys on it. */
+export function siteDomain(site: FrappeSite): string | undefined {
+  const spec = site.spec as Partial<FrappeSite['spec']> | undefined;
+  const domain = spec?.domain || spec?.siteName;
+  return typeof domain === 'string' ? domain : undefined;
+}
+
+/** The namespace a site's benchRef points at; the bench index keys on `<namespace>/<name>`. */
+export function benchKeyOfSite(site: FrappeSite): string | undefined {
+  const ref = (site.spec as Partial<FrappeSite['spec']> | undefined)?.benchRef;
+  if (typeof ref?.name !== 'string') return undefined;
+  return `${ref.namespace || site.metadata.namespace || ''}/${ref.name}`;
+}
+
+/** Whether an object carries the is-default-class annotation with value "true". */
+export function isDefaultClass(object: { metadata: ObjectMeta }, annotation: string): boolean {
+  return object.metadata.annotations?.[annotation] === 'true';
+}

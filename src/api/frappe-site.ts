@@ -1,0 +1,145 @@
+// FrappeSite: one Frappe site (one database, one host name) on a bench (API.md §4).
+import { Type, type Static } from '@sinclair/typebox';
+import { Conditions, DatabaseConfig, IMMUTABLE_DATABASE_FIELDS, Name, PodConfig, type ObjectMeta } from './common.js';
+
+export const DELETION_PROTECTION_ANNOTATION = 'vyogo.tech/deletion-protection';
+export const SITE_CLEANUP_FINALIZER = 'vyogo.tech/site-cleanup';
+
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+const immutable = (field: string) => ({
+  rule: 'self == oldSelf',
+  message: `${field} is immutable [S-IMM-1]`,
+});
+
+const siteDatabaseConfig = DatabaseConfig(
+  'site',
+  IMMUTABLE_DATABASE_FIELDS.map((field) => ({
+    rule: `!has(oldSelf.${field}) || (has(self.${field}) && self.${field} == oldSelf.${field})`,
+    message: `dbConfig.${field} is immutable once set [S-IMM-2]`,
+    fieldPath: `.${field}`,
+  })),
+);
+
+export const FrappeSiteSpec = Type.Object(
+  {
+    benchRef: Type.Object(
+      {
+        name: Name('Name of the FrappeBench.'),
+        namespace: Type.Optional(Name("Namespace of the bench; must be empty or the site's own namespace.")),
+      },
+      {
+        description: 'The FrappeBench that serves this site. Immutable.',
+        'x-kubernetes-validations': [immutable('benchRef')],
+      },
+    ),
+    siteName: Type.String({
+      description: 'Host name Frappe serves the site under (a lower-case DNS name). Immutable.',
+      maxLength: 253,
+      'x-kubernetes-validations': [
+        {
+          rule: `self.matches('${DNS_SUBDOMAIN.replaceAll('\\', '\\\\')}')`,
+          message: 'siteName must be a lower-case DNS name such as erp.example.com [S-NAME-1]',
+        },
+        immutable('siteName'),
+      ],
+    }),
+    domain: Type.Optional(
+      Type.String({
+        description: 'Host name of the Ingress. Default and only allowed value: siteName. Immutable.',
+        maxLength: 253,
+        'x-kubernetes-validations': [immutable('domain')],
+      }),
+    ),
+    adminPasswordSecretRef: Type.Optional(
+      Type.Object(
+        {
+          name: Name('Name of the Secret.'),
+          key: Type.Optional(Type.String({ description: 'Key in the Secret. Default password.', maxLength: 253 })),
+        },
+        { description: 'Secret with the Administrator password. Default <site>-admin (generated if missing).' },
+      ),
+    ),
+    dbConfig: Type.Optional(siteDatabaseConfig),
+    ingressClassName: Type.Optional(
+      Type.String({
+        description: "IngressClass of the site's Ingress. Default: the operator's, else the cluster default.",
+        maxLength: 253,
+      }),
+    ),
+    ingress: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(Type.Boolean({ description: 'Create an Ingress for the site. Default true.' })),
+          annotations: Type.Optional(
+            Type.Record(Type.String(), Type.String(), { description: 'Extra annotations on the Ingress.' }),
+          ),
+        },
+        { description: 'The Ingress of the site.' },
+      ),
+    ),
+    tls: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(
+            Type.Boolean({ description: 'Serve HTTPS. Default: true when the operator names a TLS issuer.' }),
+          ),
+          secretName: Type.Optional(Type.String({ description: 'TLS Secret. Default <site>-tls.', maxLength: 253 })),
+          issuer: Type.Optional(
+            Type.String({ description: 'cert-manager ClusterIssuer that issues the certificate.', maxLength: 253 }),
+          ),
+        },
+        { description: 'HTTPS for the site (cert-manager).' },
+      ),
+    ),
+    apps: Type.Optional(
+      Type.Array(Type.String({ maxLength: 128 }), {
+        description: 'Apps installed on the site at creation (from the bench). Immutable.',
+        maxItems: 256,
+      }),
+    ),
+    deletionPolicy: Type.Optional(
+      Type.Union([Type.Literal('Retain'), Type.Literal('Delete')], {
+        description: 'Retain (default) keeps the database and files when the site is deleted; Delete drops them.',
+      }),
+    ),
+    podConfig: Type.Optional(PodConfig),
+  },
+  { description: 'Desired state of a Frappe site.' },
+);
+export type FrappeSiteSpec = Static<typeof FrappeSiteSpec>;
+
+export const FrappeSiteStatus = Type.Object(
+  {
+    phase: Type.Optional(
+      Type.String({ description: 'Pending, Provisioning, Initializing, Ready, Failed or Terminating.' }),
+    ),
+    conditions: Type.Optional(Conditions),
+    observedGeneration: Type.Optional(Type.Integer({ description: 'Generation last reconciled.' })),
+    siteURL: Type.Optional(Type.String({ description: 'URL the site answers on.' })),
+    databaseStatus: Type.Optional(
+      Type.Object(
+        {
+          phase: Type.Optional(Type.String({ description: 'Pending, Ready or Failed.' })),
+          host: Type.Optional(Type.String({ description: 'Database host.' })),
+          port: Type.Optional(Type.Integer({ description: 'Database port.' })),
+          database: Type.Optional(Type.String({ description: 'Database name.' })),
+          secretName: Type.Optional(Type.String({ description: 'Secret with the database password.' })),
+          lastError: Type.Optional(Type.String({ description: 'Last provisioning error.' })),
+        },
+        { description: "State of the site's database." },
+      ),
+    ),
+    installedApps: Type.Optional(Type.Array(Type.String(), { description: 'Apps installed on the site.' })),
+  },
+  { description: 'Observed state of the site.' },
+);
+export type FrappeSiteStatus = Static<typeof FrappeSiteStatus>;
+
+export interface FrappeSite {
+  apiVersion: string;
+  kind: 'FrappeSite';
+  metadata: ObjectMeta;
+  spec: FrappeSiteSpec;
+  status?: FrappeSiteStatus;
+}

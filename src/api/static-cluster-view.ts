@@ -1,0 +1,103 @@
+// A ClusterView over a fixed list of objects: what the CLI builds from its context files and
+// what unit tests use. Indexed once at construction, like the informer-backed view.
+import {
+  benchKeyOfSite,
+  CERT_MANAGER_CRD,
+  DEFAULT_INGRESS_CLASS_ANNOTATION,
+  DEFAULT_STORAGE_CLASS_ANNOTATION,
+  isDefaultClass,
+  KEDA_CRD,
+  siteDomain,
+  type ClusterView,
+  type HorizontalPodAutoscaler,
+  type IngressClass,
+  type StorageClass,
+} from './cluster.js';
+import type { FrappeBench } from './frappe-bench.js';
+import type { FrappeSite } from './frappe-site.js';
+import type { ObjectMeta } from './common.js';
+
+interface AnyObject {
+  kind?: unknown;
+  metadata?: ObjectMeta;
+}
+
+export interface StaticClusterViewOptions {
+  /** Treat storage classes as known even when none is given (an empty cluster). */
+  storageClassesKnown?: boolean;
+}
+
+/** Picks the default class as the API server does since 1.26: the newest annotated one. */
+export function pickDefaultClass<T extends { metadata: ObjectMeta }>(
+  classes: Iterable<T>,
+  annotation: string,
+): T | undefined {
+  let best: T | undefined;
+  for (const c of classes) {
+    if (!isDefaultClass(c, annotation)) continue;
+    const created = String(c.metadata.creationTimestamp ?? '');
+    if (!best || created > String(best.metadata.creationTimestamp ?? '')) best = c;
+  }
+  return best;
+}
+
+function push<T>(index: Map<string, T[]>, key: string | undefined, value: T): void {
+  if (key === undefined) return;
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}
+
+export function staticClusterView(objects: readonly unknown[], options: StaticClusterViewOptions = {}): ClusterView {
+  const benches = new Map<string, FrappeBench>();
+  const sitesByBench = new Map<string, FrappeSite[]>();
+  const sitesByDomain = new Map<string, FrappeSite[]>();
+  const storageClasses = new Map<string, StorageClass>();
+  const ingressClasses = new Map<string, IngressClass>();
+  const hpas = new Map<string, HorizontalPodAutoscaler[]>();
+  const crds = new Set<string>();
+
+  for (const raw of objects) {
+    const object = raw as AnyObject;
+    const name = object.metadata?.name ?? '';
+    const namespace = object.metadata?.namespace ?? '';
+    switch (object.kind) {
+      case 'FrappeBench':
+        benches.set(`${namespace}/${name}`, raw as FrappeBench);
+        break;
+      case 'FrappeSite':
+        push(sitesByBench, benchKeyOfSite(raw as FrappeSite), raw as FrappeSite);
+        push(sitesByDomain, siteDomain(raw as FrappeSite), raw as FrappeSite);
+        break;
+      case 'StorageClass':
+        storageClasses.set(name, raw as StorageClass);
+        break;
+      case 'IngressClass':
+        ingressClasses.set(name, raw as IngressClass);
+        break;
+      case 'HorizontalPodAutoscaler':
+        push(hpas, namespace, raw as HorizontalPodAutoscaler);
+        break;
+      case 'CustomResourceDefinition':
+        crds.add(name);
+        break;
+    }
+  }
+  const defaultStorageClass = pickDefaultClass(storageClasses.values(), DEFAULT_STORAGE_CLASS_ANNOTATION);
+  const defaultIngressClass = pickDefaultClass(ingressClasses.values(), DEFAULT_INGRESS_CLASS_ANNOTATION);
+  const storageClassesKnown = options.storageClassesKnown ?? storageClasses.size > 0;
+
+  return {
+    bench: (namespace, name) => benches.get(`${namespace}/${name}`),
+    sitesOfBench: (namespace, bench) => sitesByBench.get(`${namespace}/${bench}`) ?? [],
+    sitesWithDomain: (domain) => sitesByDomain.get(domain) ?? [],
+    storageClassesKnown: () => storageClassesKnown,
+    storageClass: (name) => storageClasses.get(name),
+    defaultStorageClass: () => defaultStorageClass,
+    ingressClass: (name) => ingressClasses.get(name),
+    defaultIngressClass: () => defaultIngressClass,
+    horizontalPodAutoscalers: (namespace) => hpas.get(namespace) ?? [],
+    kedaInstalled: () => crds.has(KEDA_CRD),
+    certManagerInstalled: () => crds.has(CERT_MANAGER_CRD),
+  };
+}

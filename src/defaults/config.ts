@@ -1,0 +1,72 @@
+// The operator's one typed configuration of defaults (API.md §5): resource profiles and the
+// default image, MariaDB, storage class, ingress class and TLS issuer. Helm values render it
+// into a ConfigMap that `serve --config FILE` reads; the CLI takes the same file.
+import type { BenchComponent } from '../api/frappe-bench.js';
+import type { ResourceRequirements } from '../api/common.js';
+
+export type ProfileName = 'production' | 'small';
+export type ResourcedComponent = BenchComponent | 'redis';
+
+export interface OperatorConfig {
+  profile: ProfileName;
+  resources: Record<ResourcedComponent, ResourceRequirements>;
+  imageRepository: string;
+  redisImage: string;
+  /** MariaDB (k8s.mariadb.com) that hosts shared databases; empty namespace = the bench's. */
+  mariadbRef: { name: string; namespace?: string };
+  storageClassName?: string;
+  storageSize: string;
+  ingressClassName?: string;
+  tlsIssuer?: string;
+  jobTTLSeconds: number;
+}
+
+const cpuMemory = (cpuRequest: string, memoryRequest: string, cpuLimit: string, memoryLimit: string) => ({
+  requests: { cpu: cpuRequest, memory: memoryRequest },
+  limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+const PROFILES: Record<ProfileName, Record<ResourcedComponent, ResourceRequirements>> = {
+  production: {
+    gunicorn: cpuMemory('500m', '1Gi', '2', '4Gi'),
+    nginx: cpuMemory('100m', '128Mi', '500m', '512Mi'),
+    socketio: cpuMemory('100m', '128Mi', '500m', '512Mi'),
+    scheduler: cpuMemory('200m', '256Mi', '1', '1Gi'),
+    workerDefault: cpuMemory('250m', '512Mi', '1', '2Gi'),
+    workerLong: cpuMemory('500m', '1Gi', '2', '4Gi'),
+    workerShort: cpuMemory('100m', '256Mi', '500m', '512Mi'),
+    redis: cpuMemory('100m', '256Mi', '500m', '1Gi'),
+  },
+  small: {
+    gunicorn: cpuMemory('100m', '256Mi', '1', '1Gi'),
+    nginx: cpuMemory('50m', '64Mi', '200m', '256Mi'),
+    socketio: cpuMemory('50m', '64Mi', '200m', '256Mi'),
+    scheduler: cpuMemory('50m', '128Mi', '500m', '512Mi'),
+    workerDefault: cpuMemory('100m', '256Mi', '500m', '512Mi'),
+    workerLong: cpuMemory('100m', '256Mi', '500m', '512Mi'),
+    workerShort: cpuMemory('100m', '256Mi', '500m', '512Mi'),
+    redis: cpuMemory('50m', '64Mi', '200m', '256Mi'),
+  },
+};
+
+/** The resource profile of that name (a fresh copy: callers may keep it). */
+export function resourceProfile(profile: ProfileName): Record<ResourcedComponent, ResourceRequirements> {
+  return structuredClone(PROFILES[profile]);
+}
+
+/** The operator's defaults for a profile; `overrides` replace single settings. */
+export function operatorConfig(
+  profile: ProfileName = 'production',
+  overrides: Partial<Omit<OperatorConfig, 'profile'>> = {},
+): OperatorConfig {
+  return {
+    profile,
+    resources: resourceProfile(profile),
+    imageRepository: 'docker.io/frappe/erpnext',
+    redisImage: 'redis:7-alpine',
+    mariadbRef: { name: 'frappe-mariadb' },
+    storageSize: '10Gi',
+    jobTTLSeconds: 3600,
+    ...overrides,
+  };
+}

@@ -1,0 +1,63 @@
+// The shapes every rule and every caller (webhook, CLI, controller) share.
+import type { ClusterView } from '../api/cluster.js';
+import type { OperatorConfig } from '../defaults/config.js';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+export const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+
+/** Field error types, as Kubernetes' field.ErrorType names them. */
+export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'Duplicate' | 'NotSupported' | 'TooLong';
+
+/** One violation: where, what to do about it, and which rule says so. */
+export interface FieldError {
+  type: FieldErrorType;
+  /** Field path as kubectl prints it, e.g. `spec.dbConfig.databaseName`. */
+  field: string;
+  /** A message a user can act on; it names fields, never Secret values. */
+  detail: string;
+  /** Rule id of API.md §6, or `SCHEMA` for an error of the CRD schema. */
+  rule: string;
+}
+
+export interface UserInfo {
+  username?: string;
+  groups?: string[];
+}
+
+/** The admission request as the rules see it, whoever asks (webhook, CLI, controller). */
+export interface AdmissionInput {
+  operation: Operation;
+  /** Namespace of the request: on CREATE with generateName it is the only reliable one. */
+  namespace: string;
+  object?: unknown;
+  oldObject?: unknown;
+  dryRun: boolean;
+  user?: UserInfo;
+}
+
+/** What a decision reads besides the request: the cluster and the operator's configuration. */
+export interface AdmissionContext {
+  view: ClusterView;
+  config: OperatorConfig;
+}
+
+/** A JSON Patch operation (RFC 6902) as the mutating webhook sends it. */
+export interface PatchOperation {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: unknown;
+}
+
+/** The outcome of admitting one request. */
+export interface Decision {
+  allowed: boolean;
+  /** 200 when allowed; 403 Forbidden for rule violations; 422 Invalid for schema errors. */
+  code: 200 | 403 | 422;
+  violations: FieldError[];
+  /** Short strings, field path first, each ending in its rule id. */
+  warnings: string[];
+  /** Mutation only: the minimal patch against the incoming object (empty when nothing changed). */
+  patch: PatchOperation[];
+  /** Mutation only: the defaulted object (the incoming one when nothing changed). */
+  object?: unknown;
+}
