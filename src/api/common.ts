@@ -29,8 +29,9 @@ const QUANTITY_PATTERN =
 
 /** A Kubernetes resource.Quantity: an integer or a string such as `500m` or `10Gi`. */
 export const Quantity = (description: string, options: KubeSchemaOptions = {}) =>
-  Type.Union([Type.Integer(), Type.String({ pattern: QUANTITY_PATTERN, maxLength: 64 })], {
+  Type.Union([Type.Integer(), Type.String()], {
     description,
+    pattern: QUANTITY_PATTERN,
     'x-kubernetes-int-or-string': true,
     ...options,
   });

@@ -1,6 +1,7 @@
 // The shapes every rule and every caller (webhook, CLI, controller) share.
 import type { ClusterView } from '../api/cluster.js';
 import type { OperatorConfig } from '../defaults/config.js';
+import type { SchemaValidators } from '../api/validation.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 export const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
@@ -29,6 +30,8 @@ export interface AdmissionInput {
   operation: Operation;
   /** Namespace of the request: on CREATE with generateName it is the only reliable one. */
   namespace: string;
+  /** Name of the request (empty on CREATE with generateName). */
+  name?: string;
   object?: unknown;
   oldObject?: unknown;
   dryRun: boolean;
@@ -39,6 +42,8 @@ export interface AdmissionInput {
 export interface AdmissionContext {
   view: ClusterView;
   config: OperatorConfig;
+  /** Compiled once per process (admissionContext() builds them) and shared by every decision. */
+  schemas: SchemaValidators;
 }
 
 /** A JSON Patch operation (RFC 6902) as the mutating webhook sends it. */

@@ -1,0 +1,30 @@
+// Small helpers over plain JSON values, shared by defaults, policies and the CLI.
+
+export type JsonObject = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Absent in the API's sense: missing or null (the API server drops nulls from custom resources). */
+export const isAbsent = (value: unknown): value is undefined | null => value === undefined || value === null;
+
+/** The value at path in a JSON object, or undefined when any step is missing or not an object. */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isObject(node) && !Array.isArray(node)) return undefined;
+    node = (node as JsonObject)[key];
+  }
+  return node;
+}
+
+/** Structural equality of JSON values; an undefined member equals a missing one. */
+export function sameJSON(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as JsonObject;
+  const y = b as JsonObject;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  return keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length && keys.every((k) => sameJSON(x[k], y[k]));
+}

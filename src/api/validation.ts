@@ -1,0 +1,61 @@
+// Schema validation of whole objects with ajv, from the same structural schemas as the CRDs.
+// Closed schemas: an unknown field is an error here (the API server would prune it silently).
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { KINDS, rootSchema } from './crds.js';
+import { closeSchema } from './openapi.js';
+import type { FieldError } from '../policies/types.js';
+
+export type SchemaValidators = Record<string, ValidateFunction>;
+
+export function buildSchemaValidators(): SchemaValidators {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  return Object.fromEntries(KINDS.map((info) => [info.kind, ajv.compile(closeSchema(rootSchema(info)))]));
+}
+
+/** `/spec/apps/0/name` → `spec.apps[0].name` */
+export function fieldPath(pointer: string, child?: string): string {
+  const segments = pointer.split('/').slice(1);
+  if (child !== undefined) segments.push(child);
+  return segments
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : path ? `${path}.${s}` : s), '');
+}
+
+function toFieldError(error: ErrorObject): FieldError {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { type: 'Required', field: fieldPath(error.instancePath, String(p.missingProperty)), detail: 'Required value', rule: 'SCHEMA' };
+    case 'additionalProperties':
+      return {
+        type: 'NotSupported',
+        field: fieldPath(error.instancePath, String(p.additionalProperty)),
+        detail: 'unknown field',
+        rule: 'SCHEMA',
+      };
+    case 'enum':
+      return {
+        type: 'NotSupported',
+        field: fieldPath(error.instancePath),
+        detail: `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+        rule: 'SCHEMA',
+      };
+    default:
+      return { type: 'Invalid', field: fieldPath(error.instancePath), detail: error.message ?? 'invalid', rule: 'SCHEMA' };
+  }
+}
+
+/** Schema errors of an object of a known kind, deduplicated by field and message. */
+export function schemaErrors(validators: SchemaValidators, kind: string, object: unknown): FieldError[] {
+  const validate = validators[kind];
+  if (!validate) return [{ type: 'NotSupported', field: 'kind', detail: `unknown kind ${kind}`, rule: 'SCHEMA' }];
+  if (validate(object)) return [];
+  const seen = new Set<string>();
+  return (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'anyOf')
+    .map(toFieldError)
+    .filter((e) => {
+      const key = `${e.field}\u0000${e.detail}`;
+      return !seen.has(key) && seen.add(key) !== undefined;
+    });
+}

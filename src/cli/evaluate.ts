@@ -1,0 +1,75 @@
+// One offline admission request, as the API server would run it: mutate, then validate the
+// mutated object, against a cluster view built from context objects. Shared by `review` and
+// `test` so a policy suite checks exactly what `review` prints.
+import { GROUP_VERSION } from '../api/common.js';
+import { staticClusterView } from '../api/static-cluster-view.js';
+import { admit, type AdmittedKind } from '../policies/admit.js';
+import type { AdmissionContext, Decision, Operation } from '../policies/types.js';
+import { UsageError } from './io.js';
+
+export interface OfflineRequest {
+  operation: Operation;
+  /** CREATE/UPDATE: the object sent; DELETE: the object being deleted. */
+  object: Record<string, unknown>;
+  oldObject?: Record<string, unknown>;
+  namespace?: string;
+  dryRun?: boolean;
+  context: readonly unknown[];
+  /** Where the object came from, for messages. */
+  source: string;
+}
+
+export interface OfflineResult {
+  kind: AdmittedKind;
+  namespace: string;
+  name: string;
+  /** The object as it would be stored (defaulted); on DELETE the object as it was. */
+  defaulted: unknown;
+  mutation: Decision;
+  validation: Decision;
+}
+
+export function admittedKind(object: Record<string, unknown>, source: string): AdmittedKind {
+  const { kind, apiVersion } = object;
+  if (kind !== 'FrappeBench' && kind !== 'FrappeSite') {
+    throw new UsageError(`${source}: kind ${String(kind)} is not reviewed here (FrappeBench or FrappeSite)`);
+  }
+  if (apiVersion !== GROUP_VERSION) {
+    throw new UsageError(`${source}: apiVersion ${String(apiVersion)} is not served; use ${GROUP_VERSION}`);
+  }
+  return kind;
+}
+
+const metadataOf = (object: Record<string, unknown>) => (object.metadata ?? {}) as { name?: string; namespace?: string };
+
+export function evaluateOffline(
+  request: OfflineRequest,
+  base: Omit<AdmissionContext, 'view'>,
+): OfflineResult {
+  const kind = admittedKind(request.object, request.source);
+  if (request.oldObject) admittedKind(request.oldObject, `${request.source} (old)`);
+  const meta = metadataOf(request.object);
+  const namespace = request.namespace ?? meta.namespace ?? 'default';
+  const context = { ...base, view: staticClusterView(request.context) };
+  const deleting = request.operation === 'DELETE';
+  const { mutation, validation } = admit(
+    kind,
+    {
+      operation: request.operation,
+      namespace,
+      name: meta.name,
+      object: deleting ? undefined : request.object,
+      oldObject: deleting ? request.object : request.oldObject,
+      dryRun: request.dryRun ?? false,
+    },
+    context,
+  );
+  return {
+    kind,
+    namespace,
+    name: meta.name ?? '',
+    defaulted: deleting ? request.object : (mutation.object ?? request.object),
+    mutation,
+    validation,
+  };
+}

@@ -1,0 +1,82 @@
+// Defaults of a FrappeBench (API.md §2, §3, §5). Pure: object + cluster view + config in,
+// defaulted object and its patch out. Only absent fields are filled.
+import { BENCH_COMPONENTS, WORKER_TYPES, type WorkerType } from '../api/frappe-bench.js';
+import type { ClusterView } from '../api/cluster.js';
+import type { OperatorConfig } from './config.js';
+import { isAbsent, valueAt } from '../api/json.js';
+import { DefaultsRecorder } from './recorder.js';
+import { fillResources } from './resources.js';
+import { supportsReadWriteMany } from './storage.js';
+
+export interface DefaultingContext {
+  /** Namespace of the request (metadata.namespace may be empty on CREATE). */
+  namespace: string;
+  view: ClusterView;
+  config: OperatorConfig;
+  /** On UPDATE, the stored object: fields immutable once set are carried over when absent. */
+  previous?: unknown;
+}
+
+export interface Defaulted {
+  object: Record<string, unknown>;
+  patch: DefaultsRecorder['patch'];
+}
+
+const LEGACY_WORKER_REPLICAS: Record<WorkerType, string> = {
+  default: 'workerDefault',
+  long: 'workerLong',
+  short: 'workerShort',
+};
+
+const AUTOSCALING_DEFAULTS = { minReplicas: 0, maxReplicas: 10, queueLength: 5, cooldownPeriod: 60, pollingInterval: 30 };
+
+export function defaultBench(input: Record<string, unknown>, context: DefaultingContext): Defaulted {
+  const bench = new DefaultsRecorder(input);
+  const { config, view } = context;
+  carryOver(bench, context.previous, [['spec', 'storageClassName'], ['spec', 'storageAccessMode']]);
+
+  bench.fill(['spec', 'imageConfig', 'repository'], config.imageRepository);
+  const version = bench.get(['spec', 'frappeVersion']);
+  if (typeof version === 'string' && version !== '') bench.fill(['spec', 'imageConfig', 'tag'], version);
+  bench.fill(['spec', 'imageConfig', 'pullPolicy'], 'IfNotPresent');
+
+  for (const component of ['gunicorn', 'nginx', 'socketio']) bench.fill(['spec', 'componentReplicas', component], 1);
+  for (const component of BENCH_COMPONENTS) {
+    fillResources(bench, ['spec', 'componentResources', component], config.resources[component]);
+  }
+
+  bench.fill(['spec', 'redisConfig', 'type'], 'redis');
+  bench.fill(['spec', 'redisConfig', 'image'], config.redisImage);
+  fillResources(bench, ['spec', 'redisConfig', 'resources'], config.resources.redis);
+
+  const className = config.storageClassName ?? view.defaultStorageClass()?.metadata.name;
+  if (className) bench.fill(['spec', 'storageClassName'], className);
+  const storageClass = view.storageClass(String(bench.get(['spec', 'storageClassName']) ?? ''));
+  bench.fill(['spec', 'storageAccessMode'], supportsReadWriteMany(storageClass) ? 'ReadWriteMany' : 'ReadWriteOnce');
+  bench.fill(['spec', 'storageSize'], config.storageSize);
+
+  const provider = bench.fill(['spec', 'dbConfig', 'provider'], 'mariadb');
+  bench.fill(['spec', 'dbConfig', 'mode'], 'shared');
+  if (provider === 'mariadb') bench.fill(['spec', 'dbConfig', 'mariadbRef'], config.mariadbRef);
+
+  for (const type of WORKER_TYPES) fillWorker(bench, type);
+  return { object: bench.root, patch: bench.patch };
+}
+
+function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
+  const path = ['spec', 'workerAutoscaling', type];
+  const legacy = bench.get(['spec', 'componentReplicas', LEGACY_WORKER_REPLICAS[type]]);
+  const legacyReplicas = typeof legacy === 'number' ? legacy : undefined;
+  const enabled = bench.fill([...path, 'enabled'], type !== 'default' && legacyReplicas === undefined);
+  bench.fill([...path, 'staticReplicas'], legacyReplicas ?? 1);
+  if (enabled !== true) return;
+  for (const [field, value] of Object.entries(AUTOSCALING_DEFAULTS)) bench.fill([...path, field], value);
+}
+
+/** Fills each path from the previous object when it is absent now (values immutable once set). */
+export function carryOver(recorder: DefaultsRecorder, previous: unknown, paths: readonly (readonly string[])[]): void {
+  for (const path of paths) {
+    const value = valueAt(previous, path);
+    if (!isAbsent(value)) recorder.fill(path, value);
+  }
+}

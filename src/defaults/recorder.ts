@@ -1,0 +1,81 @@
+// Copy-on-write defaulting that records its own JSON Patch. The input is never mutated and never
+// deep-cloned: only the objects on the path to a filled field are copied (shallowly), and each
+// absent subtree becomes one `add` operation whose value later fills extend in place. So the
+// patch is minimal and computed against the raw object the API server sent, and applying it to
+// that object gives `root` exactly.
+import type { PatchOperation } from '../policies/types.js';
+
+import { isAbsent, isObject, valueAt, type JsonObject as Json } from '../api/json.js';
+
+export function escapePointerSegment(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export class DefaultsRecorder {
+  readonly root: Json;
+  readonly patch: PatchOperation[] = [];
+  /** Objects this recorder created or copied: safe to write to. */
+  private readonly owned = new WeakSet<object>();
+  /** Objects created inside an `add` operation's value: filling them extends that operation. */
+  private readonly added = new WeakSet<object>();
+
+  constructor(input: Json) {
+    this.root = { ...input };
+    this.owned.add(this.root);
+  }
+
+  /** The value at path in the defaulted object, or undefined. */
+  get(path: readonly string[]): unknown {
+    return valueAt(this.root, path);
+  }
+
+  /**
+   * Sets path to value when it is absent, creating absent parents. Returns the value now at the
+   * path. A present non-object parent (a schema error) is left alone: nothing is filled.
+   */
+  fill<T>(path: readonly string[], value: T): unknown {
+    let node = this.root;
+    let pointer = '';
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i] as string;
+      pointer += '/' + escapePointerSegment(key);
+      const child = node[key];
+      if (isAbsent(child)) {
+        const subtree = this.nest(path.slice(i + 1), value);
+        node[key] = subtree;
+        if (!this.added.has(node)) this.patch.push({ op: 'add', path: pointer, value: subtree });
+        return value;
+      }
+      if (i === path.length - 1) return child;
+      if (!isObject(child)) return undefined;
+      node = this.writable(node, key, child);
+    }
+    return undefined;
+  }
+
+  private adopt(object: Json): void {
+    this.owned.add(object);
+    this.added.add(object);
+  }
+
+  private writable(parent: Json, key: string, child: Json): Json {
+    if (this.owned.has(child)) return child;
+    const copy = { ...child };
+    if (this.added.has(parent)) this.adopt(copy);
+    else this.owned.add(copy);
+    parent[key] = copy;
+    return copy;
+  }
+
+  /** Wraps value in objects for the rest of the path; the caller's value is copied, not adopted. */
+  private nest(rest: readonly string[], value: unknown): unknown {
+    let subtree: unknown = isObject(value) ? { ...value } : value;
+    if (isObject(subtree)) this.adopt(subtree);
+    for (let i = rest.length - 1; i >= 0; i--) {
+      const wrapper: Json = { [rest[i] as string]: subtree };
+      this.adopt(wrapper);
+      subtree = wrapper;
+    }
+    return subtree;
+  }
+}

@@ -1,0 +1,35 @@
+// Every rule, in the order docs/rules.md lists them and violations are reported.
+import type { Rule, RuleKind } from './rule.js';
+import { benchAppRules } from './rules/bench-apps.js';
+import { benchAutoscalingRules } from './rules/bench-autoscaling.js';
+import { benchLifecycleRules } from './rules/bench-lifecycle.js';
+import { benchSpecRules } from './rules/bench-spec.js';
+import { benchStorageRules } from './rules/bench-storage.js';
+import { databaseRules } from './rules/database.js';
+import { siteLifecycleRules } from './rules/site-lifecycle.js';
+import { siteNameRules } from './rules/site-names.js';
+import { siteRefRules } from './rules/site-refs.js';
+
+export const RULES: readonly Rule<never>[] = [
+  ...benchSpecRules,
+  ...benchAppRules,
+  ...benchLifecycleRules,
+  ...benchAutoscalingRules,
+  ...benchStorageRules,
+  ...siteNameRules,
+  ...siteRefRules,
+  ...databaseRules,
+  ...siteLifecycleRules,
+] as readonly Rule<never>[];
+
+const ID_ORDER = (id: string) => id.replace(/\d+$/, (n) => n.padStart(3, '0'));
+
+const BY_KIND: Record<RuleKind, readonly Rule<never>[]> = {
+  FrappeBench: RULES.filter((r) => r.kind === 'FrappeBench').sort((a, b) => ID_ORDER(a.id).localeCompare(ID_ORDER(b.id))),
+  FrappeSite: RULES.filter((r) => r.kind === 'FrappeSite').sort((a, b) => ID_ORDER(a.id).localeCompare(ID_ORDER(b.id))),
+};
+
+/** Rules of a kind, ordered by id (B-APP-1 … B-VER-1), as documented and reported. */
+export function rulesOf(kind: RuleKind): readonly Rule<never>[] {
+  return BY_KIND[kind];
+}

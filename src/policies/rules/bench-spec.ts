@@ -1,0 +1,67 @@
+// Version, replicas and resources of a bench: B-VER-1, B-REP-1, B-RES-1.
+import type { ResourceRequirements } from '../../api/common.js';
+import { BENCH_COMPONENTS, type FrappeBench } from '../../api/frappe-bench.js';
+import { parseQuantity } from '../../api/quantity.js';
+import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
+
+const AT_LEAST_ONE = ['gunicorn', 'nginx', 'socketio'] as const;
+const WORKERS = ['workerDefault', 'workerLong', 'workerShort'] as const;
+
+/** request ≤ limit for each resource named in both. */
+export function checkRequestsWithinLimits(path: string, resources: ResourceRequirements | undefined): Finding[] {
+  const findings: Finding[] = [];
+  for (const [name, request] of Object.entries(resources?.requests ?? {})) {
+    const limit = resources?.limits?.[name];
+    if (limit === undefined) continue;
+    const r = parseQuantity(request);
+    const l = parseQuantity(limit);
+    if (r !== undefined && l !== undefined && r > l) {
+      findings.push(deny(`${path}.requests.${name}`, `request ${request} exceeds the limit ${limit}`));
+    }
+  }
+  return findings;
+}
+
+export const benchSpecRules = [
+  rule<FrappeBench>({
+    id: 'B-VER-1',
+    kind: 'FrappeBench',
+    operations: CREATE_UPDATE,
+    cel: true,
+    summary: '`frappeVersion` is set and not empty (e.g. version-15).',
+    check: ({ object: { spec } }) =>
+      typeof spec.frappeVersion === 'string' && spec.frappeVersion.trim() !== ''
+        ? []
+        : [deny('spec.frappeVersion', 'set the Frappe version, e.g. version-15', 'Required')],
+  }),
+  rule<FrappeBench>({
+    id: 'B-REP-1',
+    kind: 'FrappeBench',
+    operations: CREATE_UPDATE,
+    cel: true,
+    summary: 'gunicorn, nginx and socketio run at least 1 replica; worker replicas are not negative.',
+    check: ({ object: { spec } }) => {
+      const replicas = spec.componentReplicas ?? {};
+      return [
+        ...AT_LEAST_ONE.filter((c) => (replicas[c] ?? 1) < 1).map((c) =>
+          deny(`spec.componentReplicas.${c}`, `${c} needs at least 1 replica, got ${replicas[c]}`),
+        ),
+        ...WORKERS.filter((c) => (replicas[c] ?? 0) < 0).map((c) =>
+          deny(`spec.componentReplicas.${c}`, `replicas must not be negative, got ${replicas[c]}`),
+        ),
+      ];
+    },
+  }),
+  rule<FrappeBench>({
+    id: 'B-RES-1',
+    kind: 'FrappeBench',
+    operations: CREATE_UPDATE,
+    summary: 'For each component and Redis, every resource request is at most its limit (compared as quantities).',
+    check: ({ object: { spec } }) => [
+      ...BENCH_COMPONENTS.flatMap((c) =>
+        checkRequestsWithinLimits(`spec.componentResources.${c}`, spec.componentResources?.[c]),
+      ),
+      ...checkRequestsWithinLimits('spec.redisConfig.resources', spec.redisConfig?.resources),
+    ],
+  }),
+];

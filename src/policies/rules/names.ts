@@ -1,0 +1,32 @@
+// Shared check of metadata.name (or generateName) against a pattern and a derived length budget.
+import { GENERATED_SUFFIX_LENGTH } from '../../api/child-names.js';
+import type { ObjectMeta } from '../../api/common.js';
+import { deny, type Finding } from '../rule.js';
+
+export function checkObjectName(metadata: ObjectMeta, maxLength: number, pattern: RegExp, what: string): Finding[] {
+  if (metadata.name) {
+    if (metadata.name.length > maxLength) {
+      return [
+        deny(
+          'metadata.name',
+          `is ${metadata.name.length} characters; at most ${maxLength} keep every derived name within 63`,
+          'TooLong',
+        ),
+      ];
+    }
+    return pattern.test(metadata.name) ? [] : [deny('metadata.name', `"${metadata.name}" must be ${what}`)];
+  }
+  const prefix = metadata.generateName ?? '';
+  const longest = maxLength - GENERATED_SUFFIX_LENGTH;
+  if (prefix.length > longest) {
+    return [
+      deny(
+        'metadata.generateName',
+        `is ${prefix.length} characters; at most ${longest} (the API server adds ${GENERATED_SUFFIX_LENGTH})`,
+        'TooLong',
+      ),
+    ];
+  }
+  // A generated name is the prefix plus lower-case alphanumerics: check the prefix with one.
+  return pattern.test(`${prefix}x`) ? [] : [deny('metadata.generateName', `"${prefix}" must start ${what}`)];
+}
