@@ -34,4 +34,5 @@ async function main(check: boolean): Promise<number> {
   return stale > 0 ? 1 : 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.includes('--check'));
+if (import.meta.url === `file://${process.argv[1]}`)
+  process.exitCode = await main(process.argv.includes('--check'));

@@ -121,11 +121,17 @@ export const DatabaseConfig = (owner: 'bench' | 'site', validations: CelRule[] =
       mariadbRef: Type.Optional(
         ObjectRef('The MariaDB (k8s.mariadb.com) that hosts shared databases.', 'MariaDB resource'),
       ),
-      postgresRef: Type.Optional(ObjectRef('The PostgreSQL cluster (reserved for later).', 'PostgreSQL cluster')),
+      postgresRef: Type.Optional(
+        ObjectRef('The PostgreSQL cluster (reserved for later).', 'PostgreSQL cluster'),
+      ),
       storageSize: Type.Optional(Quantity('Volume size of a dedicated MariaDB instance.')),
       resources: Type.Optional(ResourceRequirements('a dedicated MariaDB instance')),
-      image: Type.Optional(Type.String({ description: 'Image of a dedicated MariaDB instance.', maxLength: 512 })),
-      host: Type.Optional(Type.String({ description: 'Host of an external database server.', maxLength: 253 })),
+      image: Type.Optional(
+        Type.String({ description: 'Image of a dedicated MariaDB instance.', maxLength: 512 }),
+      ),
+      host: Type.Optional(
+        Type.String({ description: 'Host of an external database server.', maxLength: 253 }),
+      ),
       port: Type.Optional(
         Type.Integer({ description: 'Port of an external database server.', minimum: 1, maximum: 65535 }),
       ),
@@ -173,7 +179,9 @@ export const Condition = Type.Object(
   {
     type: Type.String({ description: 'Type of the condition: Ready, Reconciling, Stalled or a detail.' }),
     status: Type.String({ description: 'True, False or Unknown.' }),
-    observedGeneration: Type.Optional(Type.Integer({ description: 'Generation the condition was computed for.' })),
+    observedGeneration: Type.Optional(
+      Type.Integer({ description: 'Generation the condition was computed for.' }),
+    ),
     lastTransitionTime: Type.String({ description: 'When status last changed.', format: 'date-time' }),
     reason: Type.String({ description: 'CamelCase reason for the last transition.' }),
     message: Type.String({ description: 'Human-readable detail.' }),

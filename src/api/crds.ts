@@ -52,7 +52,12 @@ export const KINDS: readonly KindInfo[] = [
     columns: [
       READY,
       PHASE,
-      { name: 'Bench', type: 'string', jsonPath: '.spec.benchRef.name', description: 'The bench serving the site.' },
+      {
+        name: 'Bench',
+        type: 'string',
+        jsonPath: '.spec.benchRef.name',
+        description: 'The bench serving the site.',
+      },
       { name: 'URL', type: 'string', jsonPath: '.status.siteURL', description: 'URL of the site.' },
       AGE,
     ],

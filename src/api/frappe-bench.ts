@@ -30,10 +30,15 @@ const App = Type.Object(
   {
     name: Type.String({ description: 'Python package name of the app, e.g. erpnext.', maxLength: 128 }),
     source: Type.Union([Type.Literal('image'), Type.Literal('git'), Type.Literal('fpm')], {
-      description: 'Where the app comes from. Apps are always taken from the image; git and fpm are recorded only.',
+      description:
+        'Where the app comes from. Apps are always taken from the image; git and fpm are recorded only.',
     }),
-    version: Type.Optional(Type.String({ description: 'App version (required with source fpm).', maxLength: 128 })),
-    org: Type.Optional(Type.String({ description: 'FPM organisation (required with source fpm).', maxLength: 128 })),
+    version: Type.Optional(
+      Type.String({ description: 'App version (required with source fpm).', maxLength: 128 }),
+    ),
+    org: Type.Optional(
+      Type.String({ description: 'FPM organisation (required with source fpm).', maxLength: 128 }),
+    ),
     gitUrl: Type.Optional(Type.String({ description: 'Git repository (source git only).', maxLength: 2048 })),
     gitBranch: Type.Optional(Type.String({ description: 'Git branch (source git only).', maxLength: 256 })),
   },
@@ -89,15 +94,23 @@ const ComponentResources = Type.Object(
 
 export const WorkerAutoscaling = Type.Object(
   {
-    enabled: Type.Optional(Type.Boolean({ description: 'Scale this worker with KEDA on its RQ queue length.' })),
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'Scale this worker with KEDA on its RQ queue length.' }),
+    ),
     staticReplicas: Type.Optional(
       Type.Integer({ description: 'Replicas when autoscaling is disabled or KEDA is not installed.' }),
     ),
-    minReplicas: Type.Optional(Type.Integer({ description: 'Fewest replicas KEDA scales to (0 = scale to zero).' })),
+    minReplicas: Type.Optional(
+      Type.Integer({ description: 'Fewest replicas KEDA scales to (0 = scale to zero).' }),
+    ),
     maxReplicas: Type.Optional(Type.Integer({ description: 'Most replicas KEDA scales to (at least 1).' })),
     queueLength: Type.Optional(Type.Integer({ description: 'Jobs per replica KEDA aims for (at least 1).' })),
-    cooldownPeriod: Type.Optional(Type.Integer({ description: 'Seconds KEDA waits before scaling to zero.' })),
-    pollingInterval: Type.Optional(Type.Integer({ description: 'Seconds between KEDA queue checks (at least 1).' })),
+    cooldownPeriod: Type.Optional(
+      Type.Integer({ description: 'Seconds KEDA waits before scaling to zero.' }),
+    ),
+    pollingInterval: Type.Optional(
+      Type.Integer({ description: 'Seconds between KEDA queue checks (at least 1).' }),
+    ),
   },
   {
     description: 'How one worker type scales (KEDA ScaledObject on its queue, or a static replica count).',
@@ -106,8 +119,14 @@ export const WorkerAutoscaling = Type.Object(
         rule: '!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas',
         message: 'minReplicas must not exceed maxReplicas [B-AS-1]',
       },
-      { rule: '!has(self.maxReplicas) || self.maxReplicas >= 1', message: 'maxReplicas must be at least 1 [B-AS-1]' },
-      { rule: '!has(self.queueLength) || self.queueLength >= 1', message: 'queueLength must be at least 1 [B-AS-1]' },
+      {
+        rule: '!has(self.maxReplicas) || self.maxReplicas >= 1',
+        message: 'maxReplicas must be at least 1 [B-AS-1]',
+      },
+      {
+        rule: '!has(self.queueLength) || self.queueLength >= 1',
+        message: 'queueLength must be at least 1 [B-AS-1]',
+      },
       {
         rule: '!has(self.pollingInterval) || self.pollingInterval >= 1',
         message: 'pollingInterval must be at least 1 [B-AS-1]',
@@ -122,7 +141,9 @@ export const FrappeBenchSpec = Type.Object(
     frappeVersion: Type.String({
       description: 'Frappe major version branch of the image, e.g. version-15.',
       maxLength: 64,
-      'x-kubernetes-validations': [{ rule: 'self.size() > 0', message: 'frappeVersion must not be empty [B-VER-1]' }],
+      'x-kubernetes-validations': [
+        { rule: 'self.size() > 0', message: 'frappeVersion must not be empty [B-VER-1]' },
+      ],
     }),
     apps: Type.Optional(Type.Array(App, { description: 'Apps in the bench image.', maxItems: 256 })),
     appsJSON: Type.Optional(Type.String({ description: 'Deprecated: use apps. A JSON list of apps.' })),
@@ -130,7 +151,9 @@ export const FrappeBenchSpec = Type.Object(
       Type.Object(
         {
           repository: Type.Optional(Type.String({ description: 'Image repository.', maxLength: 512 })),
-          tag: Type.Optional(Type.String({ description: 'Image tag. Default: frappeVersion.', maxLength: 128 })),
+          tag: Type.Optional(
+            Type.String({ description: 'Image tag. Default: frappeVersion.', maxLength: 128 }),
+          ),
           pullPolicy: Type.Optional(
             Type.Union([Type.Literal('Always'), Type.Literal('IfNotPresent'), Type.Literal('Never')], {
               description: 'Image pull policy. Default IfNotPresent.',
@@ -151,7 +174,9 @@ export const FrappeBenchSpec = Type.Object(
       Type.Object(
         {
           type: Type.Optional(Type.Literal('redis', { description: 'Redis flavour. Default redis.' })),
-          image: Type.Optional(Type.String({ description: 'Redis image. Default redis:7-alpine.', maxLength: 512 })),
+          image: Type.Optional(
+            Type.String({ description: 'Redis image. Default redis:7-alpine.', maxLength: 512 }),
+          ),
           resources: Type.Optional(ResourceRequirements('each Redis')),
           storageSize: Type.Optional(Quantity('Volume size of the queue Redis; empty means no volume.')),
         },
@@ -175,9 +200,12 @@ export const FrappeBenchSpec = Type.Object(
     storageSize: Type.Optional(
       Quantity('Size of the sites volume. Default 10Gi. It may grow, never shrink.', {
         'x-kubernetes-validations': [
-          { rule: 'quantity(string(self)).sign() > 0', message: 'storageSize must be greater than 0 [B-STO-1]' },
           {
-            rule: 'quantity(string(self)).compareTo(quantity(string(oldSelf))) >= 0',
+            rule: "quantity(string(self)).isGreaterThan(quantity('0'))",
+            message: 'storageSize must be greater than 0 [B-STO-1]',
+          },
+          {
+            rule: '!quantity(string(self)).isLessThan(quantity(string(oldSelf)))',
             message: 'storageSize must not decrease [B-STO-1]',
           },
         ],
@@ -236,7 +264,9 @@ export type FrappeBenchSpec = Static<typeof FrappeBenchSpec>;
 const WorkerScalingStatus = Type.Object(
   {
     mode: Type.Optional(Type.String({ description: 'autoscaled or static.' })),
-    desiredReplicas: Type.Optional(Type.Integer({ description: 'Replicas the worker runs (static) or starts at.' })),
+    desiredReplicas: Type.Optional(
+      Type.Integer({ description: 'Replicas the worker runs (static) or starts at.' }),
+    ),
     kedaManaged: Type.Optional(Type.Boolean({ description: 'Whether a KEDA ScaledObject scales it.' })),
   },
   { description: 'How a worker is scaled right now.' },

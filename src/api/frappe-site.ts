@@ -1,6 +1,13 @@
 // FrappeSite: one Frappe site (one database, one host name) on a bench (API.md §4).
 import { Type, type Static } from '@sinclair/typebox';
-import { Conditions, DatabaseConfig, IMMUTABLE_DATABASE_FIELDS, Name, PodConfig, type ObjectMeta } from './common.js';
+import {
+  Conditions,
+  DatabaseConfig,
+  IMMUTABLE_DATABASE_FIELDS,
+  Name,
+  PodConfig,
+  type ObjectMeta,
+} from './common.js';
 
 export const DELETION_PROTECTION_ANNOTATION = 'vyogo.tech/deletion-protection';
 export const SITE_CLEANUP_FINALIZER = 'vyogo.tech/site-cleanup';
@@ -55,9 +62,13 @@ export const FrappeSiteSpec = Type.Object(
       Type.Object(
         {
           name: Name('Name of the Secret.'),
-          key: Type.Optional(Type.String({ description: 'Key in the Secret. Default password.', maxLength: 253 })),
+          key: Type.Optional(
+            Type.String({ description: 'Key in the Secret. Default password.', maxLength: 253 }),
+          ),
         },
-        { description: 'Secret with the Administrator password. Default <site>-admin (generated if missing).' },
+        {
+          description: 'Secret with the Administrator password. Default <site>-admin (generated if missing).',
+        },
       ),
     ),
     dbConfig: Type.Optional(siteDatabaseConfig),
@@ -70,7 +81,9 @@ export const FrappeSiteSpec = Type.Object(
     ingress: Type.Optional(
       Type.Object(
         {
-          enabled: Type.Optional(Type.Boolean({ description: 'Create an Ingress for the site. Default true.' })),
+          enabled: Type.Optional(
+            Type.Boolean({ description: 'Create an Ingress for the site. Default true.' }),
+          ),
           annotations: Type.Optional(
             Type.Record(Type.String(), Type.String(), { description: 'Extra annotations on the Ingress.' }),
           ),
@@ -84,9 +97,14 @@ export const FrappeSiteSpec = Type.Object(
           enabled: Type.Optional(
             Type.Boolean({ description: 'Serve HTTPS. Default: true when the operator names a TLS issuer.' }),
           ),
-          secretName: Type.Optional(Type.String({ description: 'TLS Secret. Default <site>-tls.', maxLength: 253 })),
+          secretName: Type.Optional(
+            Type.String({ description: 'TLS Secret. Default <site>-tls.', maxLength: 253 }),
+          ),
           issuer: Type.Optional(
-            Type.String({ description: 'cert-manager ClusterIssuer that issues the certificate.', maxLength: 253 }),
+            Type.String({
+              description: 'cert-manager ClusterIssuer that issues the certificate.',
+              maxLength: 253,
+            }),
           ),
         },
         { description: 'HTTPS for the site (cert-manager).' },
@@ -100,7 +118,8 @@ export const FrappeSiteSpec = Type.Object(
     ),
     deletionPolicy: Type.Optional(
       Type.Union([Type.Literal('Retain'), Type.Literal('Delete')], {
-        description: 'Retain (default) keeps the database and files when the site is deleted; Delete drops them.',
+        description:
+          'Retain (default) keeps the database and files when the site is deleted; Delete drops them.',
       }),
     ),
     podConfig: Type.Optional(PodConfig),

@@ -26,5 +26,8 @@ export function sameJSON(a: unknown, b: unknown): boolean {
   const x = a as JsonObject;
   const y = b as JsonObject;
   const keys = Object.keys(x).filter((k) => x[k] !== undefined);
-  return keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length && keys.every((k) => sameJSON(x[k], y[k]));
+  return (
+    keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length &&
+    keys.every((k) => sameJSON(x[k], y[k]))
+  );
 }

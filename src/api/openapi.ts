@@ -29,7 +29,8 @@ function convert(node: Schema): Schema {
     if (key === 'const') out.enum = [value];
     else if (key === 'patternProperties' && isSchema(value)) {
       const [only] = Object.values(value);
-      if (!node['x-kubernetes-preserve-unknown-fields'] && isSchema(only)) out.additionalProperties = convert(only);
+      if (!node['x-kubernetes-preserve-unknown-fields'] && isSchema(only))
+        out.additionalProperties = convert(only);
     } else if (key === 'properties' && isSchema(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v as Schema)]));
     } else if ((key === 'items' || key === 'additionalProperties') && isSchema(value)) {
@@ -56,7 +57,9 @@ export function toStructuralSchema(typebox: unknown): Schema {
 export function closeSchema(structural: Schema): Schema {
   const out: Schema = { ...structural };
   if (isSchema(out.properties)) {
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, closeSchema(v as Schema)]));
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([k, v]) => [k, closeSchema(v as Schema)]),
+    );
     if (!out['x-kubernetes-preserve-unknown-fields'] && out.additionalProperties === undefined) {
       out.additionalProperties = false;
     }

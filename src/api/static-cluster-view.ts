@@ -48,7 +48,10 @@ function push<T>(index: Map<string, T[]>, key: string | undefined, value: T): vo
   else index.set(key, [value]);
 }
 
-export function staticClusterView(objects: readonly unknown[], options: StaticClusterViewOptions = {}): ClusterView {
+export function staticClusterView(
+  objects: readonly unknown[],
+  options: StaticClusterViewOptions = {},
+): ClusterView {
   const benches = new Map<string, FrappeBench>();
   const sitesByBench = new Map<string, FrappeSite[]>();
   const sitesByDomain = new Map<string, FrappeSite[]>();

@@ -25,7 +25,12 @@ function toFieldError(error: ErrorObject): FieldError {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return { type: 'Required', field: fieldPath(error.instancePath, String(p.missingProperty)), detail: 'Required value', rule: 'SCHEMA' };
+      return {
+        type: 'Required',
+        field: fieldPath(error.instancePath, String(p.missingProperty)),
+        detail: 'Required value',
+        rule: 'SCHEMA',
+      };
     case 'additionalProperties':
       return {
         type: 'NotSupported',
@@ -41,14 +46,20 @@ function toFieldError(error: ErrorObject): FieldError {
         rule: 'SCHEMA',
       };
     default:
-      return { type: 'Invalid', field: fieldPath(error.instancePath), detail: error.message ?? 'invalid', rule: 'SCHEMA' };
+      return {
+        type: 'Invalid',
+        field: fieldPath(error.instancePath),
+        detail: error.message ?? 'invalid',
+        rule: 'SCHEMA',
+      };
   }
 }
 
 /** Schema errors of an object of a known kind, deduplicated by field and message. */
 export function schemaErrors(validators: SchemaValidators, kind: string, object: unknown): FieldError[] {
   const validate = validators[kind];
-  if (!validate) return [{ type: 'NotSupported', field: 'kind', detail: `unknown kind ${kind}`, rule: 'SCHEMA' }];
+  if (!validate)
+    return [{ type: 'NotSupported', field: 'kind', detail: `unknown kind ${kind}`, rule: 'SCHEMA' }];
   if (validate(object)) return [];
   const seen = new Set<string>();
   return (validate.errors ?? [])

@@ -40,7 +40,8 @@ export function admittedKind(object: Record<string, unknown>, source: string): A
   return kind;
 }
 
-const metadataOf = (object: Record<string, unknown>) => (object.metadata ?? {}) as { name?: string; namespace?: string };
+const metadataOf = (object: Record<string, unknown>) =>
+  (object.metadata ?? {}) as { name?: string; namespace?: string };
 
 export function evaluateOffline(
   request: OfflineRequest,

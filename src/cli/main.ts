@@ -33,8 +33,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const { run } = await command.load();
     return await run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\n`);
+    // node:util parseArgs reports bad flags with ERR_PARSE_ARGS_* codes: a usage error too.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`error: ${(error as Error).message}\n`);
       return 2;
     }
     throw error;

@@ -20,12 +20,17 @@ export function parseManifests(text: string, file: string): Manifest[] {
     const problem = document.errors[0];
     if (problem) {
       const line = problem.linePos?.[0];
-      throw new UsageError(`${file}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML: ${problem.message.split('\n')[0]}`);
+      throw new UsageError(
+        `${file}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML: ${problem.message.split('\n')[0]}`,
+      );
     }
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
     const source = list.length > 1 ? `${file}#${index + 1}` : file;
-    if (!isObject(value)) throw new UsageError(`${source}: expected a Kubernetes object, got ${Array.isArray(value) ? 'a list' : typeof value}`);
+    if (!isObject(value))
+      throw new UsageError(
+        `${source}: expected a Kubernetes object, got ${Array.isArray(value) ? 'a list' : typeof value}`,
+      );
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, i) => manifests.push(checkObject(item, `${source} items[${i}]`)));
     } else {
@@ -37,9 +42,11 @@ export function parseManifests(text: string, file: string): Manifest[] {
 
 function checkObject(value: unknown, source: string): Manifest {
   if (!isObject(value)) throw new UsageError(`${source}: expected a Kubernetes object`);
-  if (typeof value.kind !== 'string' || value.kind === '') throw new UsageError(`${source}: field kind is missing`);
+  if (typeof value.kind !== 'string' || value.kind === '')
+    throw new UsageError(`${source}: field kind is missing`);
   if (typeof value.apiVersion !== 'string') throw new UsageError(`${source}: field apiVersion is missing`);
-  if (value.metadata !== undefined && !isObject(value.metadata)) throw new UsageError(`${source}: metadata must be an object`);
+  if (value.metadata !== undefined && !isObject(value.metadata))
+    throw new UsageError(`${source}: metadata must be an object`);
   return { object: value, source };
 }
 
@@ -48,7 +55,9 @@ export async function readManifests(file: string): Promise<Manifest[]> {
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   return parseManifests(text, file);
 }

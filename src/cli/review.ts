@@ -42,18 +42,22 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const [file, ...contextFiles] = values.filename ?? [];
   if (!file) throw new UsageError('review needs -f FILE');
   const output = values.output;
-  if (output !== 'yaml' && output !== 'json' && output !== 'patch') throw new UsageError(`-o must be yaml, json or patch, not ${output}`);
+  if (output !== 'yaml' && output !== 'json' && output !== 'patch')
+    throw new UsageError(`-o must be yaml, json or patch, not ${output}`);
   const operation = (values.operation?.toUpperCase() ?? (values.old ? 'UPDATE' : 'CREATE')) as Operation;
-  if (!OPERATIONS.includes(operation) || operation === 'CONNECT') throw new UsageError(`--operation must be CREATE, UPDATE or DELETE`);
+  if (!OPERATIONS.includes(operation) || operation === 'CONNECT')
+    throw new UsageError(`--operation must be CREATE, UPDATE or DELETE`);
   if (operation === 'UPDATE' && !values.old) throw new UsageError('--operation UPDATE needs --old FILE');
 
   const config = await loadOperatorConfig(values.config);
   const { schemas } = admissionContext(staticClusterView([]), config);
   const reviewed = await readManifests(file);
   const context: unknown[] = [];
-  for (const contextFile of contextFiles) context.push(...(await readManifests(contextFile)).map((m) => m.object));
+  for (const contextFile of contextFiles)
+    context.push(...(await readManifests(contextFile)).map((m) => m.object));
   const old = values.old ? await readManifests(values.old) : [];
-  if (values.old && old.length !== 1) throw new UsageError(`${values.old}: --old needs exactly one object, found ${old.length}`);
+  if (values.old && old.length !== 1)
+    throw new UsageError(`${values.old}: --old needs exactly one object, found ${old.length}`);
 
   let denied = false;
   const rendered: string[] = [];
@@ -72,7 +76,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
     // Later documents see this one as the API server would after it was stored.
     if (operation !== 'DELETE') context.push(result.defaulted);
-    for (const warning of [...result.mutation.warnings, ...result.validation.warnings]) io.stderr(`Warning: ${warning}\n`);
+    for (const warning of [...result.mutation.warnings, ...result.validation.warnings])
+      io.stderr(`Warning: ${warning}\n`);
     if (!result.validation.allowed) {
       denied = true;
       io.stderr(describeDenial(result));

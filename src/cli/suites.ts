@@ -50,7 +50,9 @@ export async function findSuiteFiles(dir: string): Promise<string[]> {
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
   } catch (error) {
-    throw new UsageError(`${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`);
+    throw new UsageError(
+      `${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`,
+    );
   }
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
@@ -60,7 +62,8 @@ export async function findSuiteFiles(dir: string): Promise<string[]> {
 
 async function contextOf(files: string[] | undefined, base: string): Promise<unknown[]> {
   const objects: unknown[] = [];
-  for (const file of files ?? []) objects.push(...(await readManifests(resolve(base, file))).map((m) => m.object));
+  for (const file of files ?? [])
+    objects.push(...(await readManifests(resolve(base, file))).map((m) => m.object));
   return objects;
 }
 
@@ -71,7 +74,8 @@ export async function loadSuite(file: string): Promise<Suite> {
   } catch (error) {
     throw new UsageError(`${file}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (!isObject(document) || !Array.isArray(document.cases)) throw new UsageError(`${file}: a suite needs a list "cases"`);
+  if (!isObject(document) || !Array.isArray(document.cases))
+    throw new UsageError(`${file}: a suite needs a list "cases"`);
   const base = dirname(file);
   const cases = document.cases as SuiteCase[];
   for (const [i, c] of cases.entries()) {
@@ -83,17 +87,25 @@ export async function loadSuite(file: string): Promise<Suite> {
       if (manifests.length !== 1) throw new UsageError(`${where}: objectFile must hold one object`);
       c.object = manifests[0]?.object;
     }
-    if (!isObject(c.object)) throw new UsageError(`${where} (${c.name}): a case needs "object" or "objectFile"`);
+    if (!isObject(c.object))
+      throw new UsageError(`${where} (${c.name}): a case needs "object" or "objectFile"`);
     c.context = [...(c.context ?? []), ...(await contextOf(c.contextFiles, base))];
   }
-  const context = [...((document.context as unknown[] | undefined) ?? []), ...(await contextOf(document.contextFiles as string[], base))];
+  const context = [
+    ...((document.context as unknown[] | undefined) ?? []),
+    ...(await contextOf(document.contextFiles as string[], base)),
+  ];
   return { file, name: typeof document.suite === 'string' ? document.suite : file, context, cases };
 }
 
 const ruleOf = (f: ExpectedFinding) => (typeof f === 'string' ? f : f.rule);
 const ruleInWarning = (warning: string) => /\[([^\]]+)\]$/.exec(warning)?.[1] ?? warning;
 
-function compareFindings(what: string, expected: ExpectedFinding[], actual: { rule: string; field: string }[]): string[] {
+function compareFindings(
+  what: string,
+  expected: ExpectedFinding[],
+  actual: { rule: string; field: string }[],
+): string[] {
   const failures: string[] = [];
   const want = expected.map(ruleOf).sort();
   const got = actual.map((a) => a.rule).sort();
@@ -103,13 +115,20 @@ function compareFindings(what: string, expected: ExpectedFinding[], actual: { ru
     failures.push(
       `${what}: expected [${want.join(', ')}], got [${got.join(', ')}]` +
         (missing.length ? `\n      - missing ${missing.join(', ')}` : '') +
-        (extra.length ? `\n      + unexpected ${extra.map((id) => `${id} (${actual.find((a) => a.rule === id)?.field})`).join(', ')}` : ''),
+        (extra.length
+          ? `\n      + unexpected ${extra.map((id) => `${id} (${actual.find((a) => a.rule === id)?.field})`).join(', ')}`
+          : ''),
     );
   }
   for (const f of expected) {
     if (typeof f === 'string' || f.field === undefined) continue;
     if (!actual.some((a) => a.rule === f.rule && a.field === f.field)) {
-      failures.push(`${what}: expected ${f.rule} at ${f.field}, got it at [${actual.filter((a) => a.rule === f.rule).map((a) => a.field).join(', ')}]`);
+      failures.push(
+        `${what}: expected ${f.rule} at ${f.field}, got it at [${actual
+          .filter((a) => a.rule === f.rule)
+          .map((a) => a.field)
+          .join(', ')}]`,
+      );
     }
   }
   return failures;
@@ -138,15 +157,21 @@ export function runCase(suite: Suite, c: SuiteCase, base: Omit<AdmissionContext,
     const why = validation.violations.map((v) => `\n      ${v.field}: ${v.detail} [${v.rule}]`).join('');
     failures.push(`allowed: expected ${expect.allowed}, got ${validation.allowed}${why}`);
   }
-  if (expect.code !== undefined && expect.code !== validation.code) failures.push(`code: expected ${expect.code}, got ${validation.code}`);
-  if (expect.violations) failures.push(...compareFindings('violations', expect.violations, validation.violations));
+  if (expect.code !== undefined && expect.code !== validation.code)
+    failures.push(`code: expected ${expect.code}, got ${validation.code}`);
+  if (expect.violations)
+    failures.push(...compareFindings('violations', expect.violations, validation.violations));
   if (expect.warnings) {
-    const warnings = [...result.mutation.warnings, ...validation.warnings].map((w) => ({ rule: ruleInWarning(w), field: w.split(':')[0] ?? '' }));
+    const warnings = [...result.mutation.warnings, ...validation.warnings].map((w) => ({
+      rule: ruleInWarning(w),
+      field: w.split(':')[0] ?? '',
+    }));
     failures.push(...compareFindings('warnings', expect.warnings, warnings));
   }
   for (const [path, want] of Object.entries(expect.defaulted ?? {})) {
     const got = valueAt(result.defaulted, pathSegments(path));
-    if (!sameJSON(got, want)) failures.push(`defaulted ${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    if (!sameJSON(got, want))
+      failures.push(`defaulted ${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   }
   return { suite: suite.file, name: c.name, failures, result };
 }

@@ -24,7 +24,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       continue;
     }
     failed++;
-    io.stdout(`FAIL ${outcome.suite} › ${outcome.name}\n${outcome.failures.map((f) => `    ${f}\n`).join('')}`);
+    io.stdout(
+      `FAIL ${outcome.suite} › ${outcome.name}\n${outcome.failures.map((f) => `    ${f}\n`).join('')}`,
+    );
   }
   io.stdout(`${outcomes.length - failed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;

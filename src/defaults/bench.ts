@@ -28,19 +28,29 @@ const LEGACY_WORKER_REPLICAS: Record<WorkerType, string> = {
   short: 'workerShort',
 };
 
-const AUTOSCALING_DEFAULTS = { minReplicas: 0, maxReplicas: 10, queueLength: 5, cooldownPeriod: 60, pollingInterval: 30 };
+const AUTOSCALING_DEFAULTS = {
+  minReplicas: 0,
+  maxReplicas: 10,
+  queueLength: 5,
+  cooldownPeriod: 60,
+  pollingInterval: 30,
+};
 
 export function defaultBench(input: Record<string, unknown>, context: DefaultingContext): Defaulted {
   const bench = new DefaultsRecorder(input);
   const { config, view } = context;
-  carryOver(bench, context.previous, [['spec', 'storageClassName'], ['spec', 'storageAccessMode']]);
+  carryOver(bench, context.previous, [
+    ['spec', 'storageClassName'],
+    ['spec', 'storageAccessMode'],
+  ]);
 
   bench.fill(['spec', 'imageConfig', 'repository'], config.imageRepository);
   const version = bench.get(['spec', 'frappeVersion']);
   if (typeof version === 'string' && version !== '') bench.fill(['spec', 'imageConfig', 'tag'], version);
   bench.fill(['spec', 'imageConfig', 'pullPolicy'], 'IfNotPresent');
 
-  for (const component of ['gunicorn', 'nginx', 'socketio']) bench.fill(['spec', 'componentReplicas', component], 1);
+  for (const component of ['gunicorn', 'nginx', 'socketio'])
+    bench.fill(['spec', 'componentReplicas', component], 1);
   for (const component of BENCH_COMPONENTS) {
     fillResources(bench, ['spec', 'componentResources', component], config.resources[component]);
   }
@@ -52,7 +62,10 @@ export function defaultBench(input: Record<string, unknown>, context: Defaulting
   const className = config.storageClassName ?? view.defaultStorageClass()?.metadata.name;
   if (className) bench.fill(['spec', 'storageClassName'], className);
   const storageClass = view.storageClass(String(bench.get(['spec', 'storageClassName']) ?? ''));
-  bench.fill(['spec', 'storageAccessMode'], supportsReadWriteMany(storageClass) ? 'ReadWriteMany' : 'ReadWriteOnce');
+  bench.fill(
+    ['spec', 'storageAccessMode'],
+    supportsReadWriteMany(storageClass) ? 'ReadWriteMany' : 'ReadWriteOnce',
+  );
   bench.fill(['spec', 'storageSize'], config.storageSize);
 
   const provider = bench.fill(['spec', 'dbConfig', 'provider'], 'mariadb');
@@ -74,7 +87,11 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
 }
 
 /** Fills each path from the previous object when it is absent now (values immutable once set). */
-export function carryOver(recorder: DefaultsRecorder, previous: unknown, paths: readonly (readonly string[])[]): void {
+export function carryOver(
+  recorder: DefaultsRecorder,
+  previous: unknown,
+  paths: readonly (readonly string[])[],
+): void {
   for (const path of paths) {
     const value = valueAt(previous, path);
     if (!isAbsent(value)) recorder.fill(path, value);

@@ -2,7 +2,14 @@
 // document of overrides on a profile. Unknown keys and wrong types are errors, never ignored.
 import { operatorConfig, type OperatorConfig, type ProfileName } from './config.js';
 
-const STRING_KEYS = ['imageRepository', 'redisImage', 'storageClassName', 'storageSize', 'ingressClassName', 'tlsIssuer'] as const;
+const STRING_KEYS = [
+  'imageRepository',
+  'redisImage',
+  'storageClassName',
+  'storageSize',
+  'ingressClassName',
+  'tlsIssuer',
+] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -11,19 +18,23 @@ export class ConfigError extends Error {
 /** An OperatorConfig from a parsed document such as `{profile: small, tlsIssuer: letsencrypt}`. */
 export function operatorConfigFrom(document: unknown): OperatorConfig {
   if (document === null || document === undefined) return operatorConfig();
-  if (typeof document !== 'object' || Array.isArray(document)) throw new ConfigError('the config must be a mapping');
+  if (typeof document !== 'object' || Array.isArray(document))
+    throw new ConfigError('the config must be a mapping');
   const doc = document as Record<string, unknown>;
   const known = new Set<string>(['profile', 'mariadbRef', 'jobTTLSeconds', ...STRING_KEYS]);
   const unknown = Object.keys(doc).filter((key) => !known.has(key));
-  if (unknown.length > 0) throw new ConfigError(`unknown config keys: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  if (unknown.length > 0)
+    throw new ConfigError(`unknown config keys: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
 
   const profile = doc.profile ?? 'production';
-  if (profile !== 'production' && profile !== 'small') throw new ConfigError(`profile: must be production or small, got ${String(profile)}`);
+  if (profile !== 'production' && profile !== 'small')
+    throw new ConfigError(`profile: must be production or small, got ${String(profile)}`);
   const overrides: Partial<OperatorConfig> = {};
   for (const key of STRING_KEYS) {
     const value = doc[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || value === '') throw new ConfigError(`${key}: must be a non-empty string`);
+    if (typeof value !== 'string' || value === '')
+      throw new ConfigError(`${key}: must be a non-empty string`);
     overrides[key] = value;
   }
   if (doc.jobTTLSeconds !== undefined) {
@@ -37,7 +48,9 @@ export function operatorConfigFrom(document: unknown): OperatorConfig {
     if (typeof ref?.name !== 'string' || (ref.namespace !== undefined && typeof ref.namespace !== 'string')) {
       throw new ConfigError('mariadbRef: must be {name, namespace?}');
     }
-    overrides.mariadbRef = ref.namespace ? { name: ref.name, namespace: ref.namespace as string } : { name: ref.name };
+    overrides.mariadbRef = ref.namespace
+      ? { name: ref.name, namespace: ref.namespace as string }
+      : { name: ref.name };
   }
   return operatorConfig(profile as ProfileName, overrides);
 }

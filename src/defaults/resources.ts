@@ -7,7 +7,11 @@ import type { DefaultsRecorder } from './recorder.js';
 
 type Quantity = string | number;
 
-export function fillResources(recorder: DefaultsRecorder, path: readonly string[], profile: ResourceRequirements): void {
+export function fillResources(
+  recorder: DefaultsRecorder,
+  path: readonly string[],
+  profile: ResourceRequirements,
+): void {
   const names = new Set([...Object.keys(profile.requests ?? {}), ...Object.keys(profile.limits ?? {})]);
   for (const name of names) {
     const requestPath = [...path, 'requests', name];
@@ -17,10 +21,16 @@ export function fillResources(recorder: DefaultsRecorder, path: readonly string[
     const profileRequest = profile.requests?.[name];
     const profileLimit = profile.limits?.[name];
     if (profileRequest !== undefined) {
-      recorder.fill(requestPath, userLimit !== undefined && less(userLimit, profileRequest) ? userLimit : profileRequest);
+      recorder.fill(
+        requestPath,
+        userLimit !== undefined && less(userLimit, profileRequest) ? userLimit : profileRequest,
+      );
     }
     if (profileLimit !== undefined) {
-      recorder.fill(limitPath, userRequest !== undefined && less(profileLimit, userRequest) ? userRequest : profileLimit);
+      recorder.fill(
+        limitPath,
+        userRequest !== undefined && less(profileLimit, userRequest) ? userRequest : profileLimit,
+      );
     }
   }
 }

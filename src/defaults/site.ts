@@ -65,13 +65,18 @@ function benchDatabase(site: DefaultsRecorder, context: DefaultingContext): Data
   const benchName = site.get(['spec', 'benchRef', 'name']);
   if (typeof benchName !== 'string') return undefined;
   const benchNamespace = site.get(['spec', 'benchRef', 'namespace']);
-  const namespace = typeof benchNamespace === 'string' && benchNamespace !== '' ? benchNamespace : context.namespace;
+  const namespace =
+    typeof benchNamespace === 'string' && benchNamespace !== '' ? benchNamespace : context.namespace;
   const bench: FrappeBench | undefined = context.view.bench(namespace, benchName);
   const dbConfig = valueAt(bench, ['spec', 'dbConfig']);
   return typeof dbConfig === 'object' && dbConfig !== null ? (dbConfig as DatabaseConfig) : undefined;
 }
 
-function fillDatabase(site: DefaultsRecorder, bench: DatabaseConfig | undefined, config: OperatorConfig): void {
+function fillDatabase(
+  site: DefaultsRecorder,
+  bench: DatabaseConfig | undefined,
+  config: OperatorConfig,
+): void {
   const path = ['spec', 'dbConfig'];
   const benchProvider = bench?.provider ?? 'mariadb';
   const provider = site.fill([...path, 'provider'], benchProvider);

@@ -15,7 +15,10 @@ export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
 /** Warnings are at most this long (kubectl prints them on one line each). */
 export const WARNING_LIMIT = 120;
 
-const DEFAULTERS: Record<AdmittedKind, (input: Record<string, unknown>, context: DefaultingContext) => Defaulted> = {
+const DEFAULTERS: Record<
+  AdmittedKind,
+  (input: Record<string, unknown>, context: DefaultingContext) => Defaulted
+> = {
   FrappeBench: defaultBench,
   FrappeSite: defaultSite,
 };
@@ -34,7 +37,13 @@ const allow = (extra: Partial<Decision> = {}): Decision => ({
   ...extra,
 });
 
-const invalid = (violations: FieldError[]): Decision => ({ allowed: false, code: 422, violations, warnings: [], patch: [] });
+const invalid = (violations: FieldError[]): Decision => ({
+  allowed: false,
+  code: 422,
+  violations,
+  warnings: [],
+  patch: [],
+});
 
 const notAnObject = (field: string): FieldError => ({
   type: 'Invalid',
@@ -44,7 +53,11 @@ const notAnObject = (field: string): FieldError => ({
 });
 
 /** Defaults the object of a CREATE or UPDATE. Only a body that is not an object is denied. */
-export function admitMutation(kind: AdmittedKind, input: AdmissionInput, context: AdmissionContext): Decision {
+export function admitMutation(
+  kind: AdmittedKind,
+  input: AdmissionInput,
+  context: AdmissionContext,
+): Decision {
   if (input.operation !== 'CREATE' && input.operation !== 'UPDATE') return allow({ object: input.object });
   if (!isObject(input.object)) return invalid([notAnObject('object')]);
   const { object, patch } = DEFAULTERS[kind](input.object, {
@@ -57,13 +70,19 @@ export function admitMutation(kind: AdmittedKind, input: AdmissionInput, context
 }
 
 /** Runs every rule of the kind for the operation; all violations and warnings come back together. */
-export function admitValidation(kind: AdmittedKind, input: AdmissionInput, context: AdmissionContext): Decision {
+export function admitValidation(
+  kind: AdmittedKind,
+  input: AdmissionInput,
+  context: AdmissionContext,
+): Decision {
   const { operation } = input;
   if (operation === 'CONNECT') return allow();
   let object: unknown;
   let oldObject: unknown;
   if (operation === 'DELETE') {
-    object = isObject(input.oldObject) ? input.oldObject : { metadata: { name: input.name, namespace: input.namespace }, spec: {} };
+    object = isObject(input.oldObject)
+      ? input.oldObject
+      : { metadata: { name: input.name, namespace: input.namespace }, spec: {} };
   } else {
     const schema = schemaErrors(context.schemas, kind, input.object);
     if (schema.length > 0) return invalid(schema);
@@ -71,7 +90,10 @@ export function admitValidation(kind: AdmittedKind, input: AdmissionInput, conte
     if (operation === 'UPDATE' && isObject(input.oldObject)) {
       oldObject = DEFAULTERS[kind](input.oldObject, defaultingContext).object;
     }
-    object = DEFAULTERS[kind](input.object as Record<string, unknown>, { ...defaultingContext, previous: oldObject }).object;
+    object = DEFAULTERS[kind](input.object as Record<string, unknown>, {
+      ...defaultingContext,
+      previous: oldObject,
+    }).object;
   }
   const request: RuleRequest<never> = {
     operation,
@@ -89,10 +111,13 @@ export function admitValidation(kind: AdmittedKind, input: AdmissionInput, conte
     if (!rule.operations.includes(operation)) continue;
     for (const finding of rule.check(request)) {
       if (finding.severity === 'warn') warnings.push(formatWarning(finding.field, finding.detail, rule.id));
-      else violations.push({ type: finding.type, field: finding.field, detail: finding.detail, rule: rule.id });
+      else
+        violations.push({ type: finding.type, field: finding.field, detail: finding.detail, rule: rule.id });
     }
   }
-  return violations.length > 0 ? { allowed: false, code: 403, violations, warnings, patch: [] } : allow({ warnings });
+  return violations.length > 0
+    ? { allowed: false, code: 403, violations, warnings, patch: [] }
+    : allow({ warnings });
 }
 
 /** What the API server does for a CREATE or UPDATE: mutate, then validate the mutated object. */

@@ -25,8 +25,12 @@ export const RULES: readonly Rule<never>[] = [
 const ID_ORDER = (id: string) => id.replace(/\d+$/, (n) => n.padStart(3, '0'));
 
 const BY_KIND: Record<RuleKind, readonly Rule<never>[]> = {
-  FrappeBench: RULES.filter((r) => r.kind === 'FrappeBench').sort((a, b) => ID_ORDER(a.id).localeCompare(ID_ORDER(b.id))),
-  FrappeSite: RULES.filter((r) => r.kind === 'FrappeSite').sort((a, b) => ID_ORDER(a.id).localeCompare(ID_ORDER(b.id))),
+  FrappeBench: RULES.filter((r) => r.kind === 'FrappeBench').sort((a, b) =>
+    ID_ORDER(a.id).localeCompare(ID_ORDER(b.id)),
+  ),
+  FrappeSite: RULES.filter((r) => r.kind === 'FrappeSite').sort((a, b) =>
+    ID_ORDER(a.id).localeCompare(ID_ORDER(b.id)),
+  ),
 };
 
 /** Rules of a kind, ordered by id (B-APP-1 … B-VER-1), as documented and reported. */

@@ -45,7 +45,12 @@ export const deny = (field: string, detail: string, type: FieldErrorType = 'Inva
   type,
 });
 
-export const warn = (field: string, detail: string): Finding => ({ severity: 'warn', field, detail, type: 'Invalid' });
+export const warn = (field: string, detail: string): Finding => ({
+  severity: 'warn',
+  field,
+  detail,
+  type: 'Invalid',
+});
 
 export const CREATE_UPDATE: readonly Operation[] = ['CREATE', 'UPDATE'];
 

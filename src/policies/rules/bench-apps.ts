@@ -22,7 +22,8 @@ export const benchAppRules = [
     summary: 'At least one app, in `apps` or in the deprecated `appsJSON` (which must be a JSON list).',
     check: ({ object: { spec } }) => {
       const fromJSON = appsJSONCount(spec.appsJSON);
-      if (fromJSON === undefined) return [deny('spec.appsJSON', 'must be a JSON list of apps; better, use spec.apps')];
+      if (fromJSON === undefined)
+        return [deny('spec.appsJSON', 'must be a JSON list of apps; better, use spec.apps')];
       if ((spec.apps?.length ?? 0) + fromJSON > 0) return [];
       return [deny('spec.apps', 'list at least one app, e.g. {name: erpnext, source: image}', 'Required')];
     },
@@ -37,7 +38,12 @@ export const benchAppRules = [
       const seen = new Set<string>();
       (spec.apps ?? []).forEach((app, i) => {
         if (!APP_NAME.test(app.name)) {
-          findings.push(deny(`spec.apps[${i}].name`, `"${app.name}" is not an app name: use lower-case letters, digits and _`));
+          findings.push(
+            deny(
+              `spec.apps[${i}].name`,
+              `"${app.name}" is not an app name: use lower-case letters, digits and _`,
+            ),
+          );
         } else if (seen.has(app.name)) {
           findings.push(deny(`spec.apps[${i}].name`, `app "${app.name}" is listed twice`, 'Duplicate'));
         }
@@ -54,9 +60,12 @@ export const benchAppRules = [
     check: ({ object: { spec } }) =>
       (spec.apps ?? []).flatMap((app, i): Finding[] => {
         const path = `spec.apps[${i}]`;
-        if (app.source === 'git' && !app.gitUrl) return [deny(`${path}.gitUrl`, 'source git needs gitUrl', 'Required')];
+        if (app.source === 'git' && !app.gitUrl)
+          return [deny(`${path}.gitUrl`, 'source git needs gitUrl', 'Required')];
         if (app.source !== 'git' && app.gitUrl) {
-          return [deny(`${path}.gitUrl`, `gitUrl is only allowed with source git, not ${app.source}`, 'Forbidden')];
+          return [
+            deny(`${path}.gitUrl`, `gitUrl is only allowed with source git, not ${app.source}`, 'Forbidden'),
+          ];
         }
         if (app.source !== 'fpm') return [];
         return (['org', 'version'] as const)
@@ -72,7 +81,12 @@ export const benchAppRules = [
     check: ({ object: { spec } }) =>
       (spec.apps ?? []).flatMap((app, i) =>
         app.source === 'git' || app.source === 'fpm'
-          ? [warn(`spec.apps[${i}]`, `${app.source} app "${app.name}" is not fetched; it must be in the image`)]
+          ? [
+              warn(
+                `spec.apps[${i}]`,
+                `${app.source} app "${app.name}" is not fetched; it must be in the image`,
+              ),
+            ]
           : [],
       ),
   }),
@@ -91,7 +105,10 @@ export const benchAppRules = [
       ] as const) {
         if (spec.componentReplicas?.[field] !== undefined) {
           findings.push(
-            warn(`spec.componentReplicas.${field}`, `deprecated: use spec.workerAutoscaling.${worker}.staticReplicas`),
+            warn(
+              `spec.componentReplicas.${field}`,
+              `deprecated: use spec.workerAutoscaling.${worker}.staticReplicas`,
+            ),
           );
         }
       }

@@ -10,11 +10,13 @@ function checkBounds(path: string, w: WorkerAutoscaling): Finding[] {
   }
   for (const field of ['maxReplicas', 'queueLength', 'pollingInterval'] as const) {
     const value = w[field];
-    if (value !== undefined && value < 1) findings.push(deny(`${path}.${field}`, `must be at least 1, got ${value}`));
+    if (value !== undefined && value < 1)
+      findings.push(deny(`${path}.${field}`, `must be at least 1, got ${value}`));
   }
   for (const field of ['minReplicas', 'staticReplicas', 'cooldownPeriod'] as const) {
     const value = w[field];
-    if (value !== undefined && value < 0) findings.push(deny(`${path}.${field}`, `must not be negative, got ${value}`));
+    if (value !== undefined && value < 0)
+      findings.push(deny(`${path}.${field}`, `must not be negative, got ${value}`));
   }
   return findings;
 }
@@ -45,7 +47,12 @@ export const benchAutoscalingRules = [
     check: ({ object, view }) => {
       const workers = autoscaledWorkers(object);
       if (workers.length === 0 || view.kedaInstalled()) return [];
-      return [warn('spec.workerAutoscaling', `KEDA is not installed: workers ${workers.join(', ')} run staticReplicas`)];
+      return [
+        warn(
+          'spec.workerAutoscaling',
+          `KEDA is not installed: workers ${workers.join(', ')} run staticReplicas`,
+        ),
+      ];
     },
   }),
   rule<FrappeBench>({

@@ -18,7 +18,12 @@ export const benchLifecycleRules = [
       `metadata.name is a DNS-1035 label of at most ${MAX_BENCH_NAME_LENGTH} characters, so every derived name ` +
       `(children, KEDA's keda-hpa-<scaledobject>, StatefulSet revision labels) stays within 63.`,
     check: ({ object: { metadata } }) =>
-      checkObjectName(metadata, MAX_BENCH_NAME_LENGTH, DNS_1035_LABEL, 'a DNS-1035 label (a-z, 0-9, -; starts with a letter)'),
+      checkObjectName(
+        metadata,
+        MAX_BENCH_NAME_LENGTH,
+        DNS_1035_LABEL,
+        'a DNS-1035 label (a-z, 0-9, -; starts with a letter)',
+      ),
   }),
   rule<FrappeBench>({
     id: 'B-DEL-1',
@@ -40,4 +45,3 @@ export const benchLifecycleRules = [
     },
   }),
 ];
-

@@ -8,7 +8,10 @@ const AT_LEAST_ONE = ['gunicorn', 'nginx', 'socketio'] as const;
 const WORKERS = ['workerDefault', 'workerLong', 'workerShort'] as const;
 
 /** request ≤ limit for each resource named in both. */
-export function checkRequestsWithinLimits(path: string, resources: ResourceRequirements | undefined): Finding[] {
+export function checkRequestsWithinLimits(
+  path: string,
+  resources: ResourceRequirements | undefined,
+): Finding[] {
   const findings: Finding[] = [];
   for (const [name, request] of Object.entries(resources?.requests ?? {})) {
     const limit = resources?.limits?.[name];
@@ -56,7 +59,8 @@ export const benchSpecRules = [
     id: 'B-RES-1',
     kind: 'FrappeBench',
     operations: CREATE_UPDATE,
-    summary: 'For each component and Redis, every resource request is at most its limit (compared as quantities).',
+    summary:
+      'For each component and Redis, every resource request is at most its limit (compared as quantities).',
     check: ({ object: { spec } }) => [
       ...BENCH_COMPONENTS.flatMap((c) =>
         checkRequestsWithinLimits(`spec.componentResources.${c}`, spec.componentResources?.[c]),

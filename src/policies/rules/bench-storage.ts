@@ -14,12 +14,20 @@ export const benchStorageRules = [
       if (spec.storageSize === undefined) return [];
       const size = parseQuantity(spec.storageSize);
       if (size === undefined || size <= 0) {
-        return [deny('spec.storageSize', `must be a size greater than 0 such as 10Gi, got ${spec.storageSize}`)];
+        return [
+          deny('spec.storageSize', `must be a size greater than 0 such as 10Gi, got ${spec.storageSize}`),
+        ];
       }
       const before = oldObject?.spec.storageSize;
       const previous = parseQuantity(before);
       if (previous !== undefined && size < previous) {
-        return [deny('spec.storageSize', `cannot shrink from ${before} to ${spec.storageSize}; volumes only grow`, 'Forbidden')];
+        return [
+          deny(
+            'spec.storageSize',
+            `cannot shrink from ${before} to ${spec.storageSize}; volumes only grow`,
+            'Forbidden',
+          ),
+        ];
       }
       return [];
     },
@@ -34,7 +42,13 @@ export const benchStorageRules = [
       (['storageClassName', 'storageAccessMode'] as const).flatMap((field): Finding[] => {
         const before = oldObject?.spec[field];
         if (before === undefined || spec[field] === before) return [];
-        return [deny(`spec.${field}`, `is immutable once set (was ${before}); create a new bench instead`, 'Forbidden')];
+        return [
+          deny(
+            `spec.${field}`,
+            `is immutable once set (was ${before}); create a new bench instead`,
+            'Forbidden',
+          ),
+        ];
       }),
   }),
   rule<FrappeBench>({
@@ -48,7 +62,9 @@ export const benchStorageRules = [
       if (!view.storageClassesKnown()) {
         return [warn('spec.storageClassName', `StorageClass ${name} could not be looked up`)];
       }
-      return view.storageClass(name) ? [] : [deny('spec.storageClassName', `StorageClass ${name} does not exist`, 'NotSupported')];
+      return view.storageClass(name)
+        ? []
+        : [deny('spec.storageClassName', `StorageClass ${name} does not exist`, 'NotSupported')];
     },
   }),
   rule<FrappeBench>({
@@ -67,6 +83,8 @@ export const benchStorageRules = [
     operations: ['CREATE'],
     summary: 'Warning: no storageClassName and no default StorageClass; the sites volume stays Pending.',
     check: ({ object: { spec } }) =>
-      spec.storageClassName ? [] : [warn('spec.storageClassName', 'no class and no cluster default: the volume stays Pending')],
+      spec.storageClassName
+        ? []
+        : [warn('spec.storageClassName', 'no class and no cluster default: the volume stays Pending')],
   }),
 ];

@@ -3,7 +3,11 @@
 import { DATABASE_MODES, DATABASE_PROVIDERS, type DatabaseConfig } from '../../api/common.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
-import { DATABASE_IDENTIFIER, DATABASE_NAME_LIMIT, DATABASE_USER_LIMIT } from '../../defaults/database-names.js';
+import {
+  DATABASE_IDENTIFIER,
+  DATABASE_NAME_LIMIT,
+  DATABASE_USER_LIMIT,
+} from '../../defaults/database-names.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
 
 const NOT_YET_SUPPORTED = new Set(['postgres', 'sqlite']);
@@ -14,32 +18,57 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
   const findings: Finding[] = [];
   const { provider, mode } = db;
   if (provider !== undefined && !(DATABASE_PROVIDERS as readonly string[]).includes(provider)) {
-    findings.push(deny(`${path}.provider`, `"${provider}" is not one of ${DATABASE_PROVIDERS.join(', ')}`, 'NotSupported'));
+    findings.push(
+      deny(
+        `${path}.provider`,
+        `"${provider}" is not one of ${DATABASE_PROVIDERS.join(', ')}`,
+        'NotSupported',
+      ),
+    );
   } else if (provider !== undefined && NOT_YET_SUPPORTED.has(provider)) {
-    findings.push(deny(`${path}.provider`, `${provider} is not supported yet: use mariadb or external`, 'NotSupported'));
+    findings.push(
+      deny(`${path}.provider`, `${provider} is not supported yet: use mariadb or external`, 'NotSupported'),
+    );
   }
   if (mode !== undefined && !(DATABASE_MODES as readonly string[]).includes(mode)) {
-    findings.push(deny(`${path}.mode`, `"${mode}" is not one of ${DATABASE_MODES.join(', ')}`, 'NotSupported'));
+    findings.push(
+      deny(`${path}.mode`, `"${mode}" is not one of ${DATABASE_MODES.join(', ')}`, 'NotSupported'),
+    );
   }
   if (mode === 'dedicated' && provider !== 'mariadb') {
-    findings.push(deny(`${path}.mode`, `dedicated is only available with provider mariadb, not ${provider}`, 'Forbidden'));
+    findings.push(
+      deny(`${path}.mode`, `dedicated is only available with provider mariadb, not ${provider}`, 'Forbidden'),
+    );
   }
   if (db.mariadbRef && provider !== 'mariadb') {
-    findings.push(deny(`${path}.mariadbRef`, `only allowed with provider mariadb, not ${provider}`, 'Forbidden'));
+    findings.push(
+      deny(`${path}.mariadbRef`, `only allowed with provider mariadb, not ${provider}`, 'Forbidden'),
+    );
   }
   if (db.postgresRef && provider !== 'postgres') {
-    findings.push(deny(`${path}.postgresRef`, `only allowed with provider postgres, not ${provider}`, 'Forbidden'));
+    findings.push(
+      deny(`${path}.postgresRef`, `only allowed with provider postgres, not ${provider}`, 'Forbidden'),
+    );
   }
   if (provider === 'external' && !db.connectionSecretRef?.name) {
-    findings.push(deny(`${path}.connectionSecretRef`, 'provider external needs the Secret with the credentials', 'Required'));
+    findings.push(
+      deny(
+        `${path}.connectionSecretRef`,
+        'provider external needs the Secret with the credentials',
+        'Required',
+      ),
+    );
   }
   return findings;
 }
 
 function checkIdentifier(path: string, value: string | undefined, limit: number): Finding[] {
   if (value === undefined) return [];
-  if (value.length > limit) return [deny(path, `is ${value.length} characters; MariaDB allows at most ${limit}`, 'TooLong')];
-  return DATABASE_IDENTIFIER.test(value) ? [] : [deny(path, `"${value}" may only contain A-Z, a-z, 0-9 and _`)];
+  if (value.length > limit)
+    return [deny(path, `is ${value.length} characters; MariaDB allows at most ${limit}`, 'TooLong')];
+  return DATABASE_IDENTIFIER.test(value)
+    ? []
+    : [deny(path, `"${value}" may only contain A-Z, a-z, 0-9 and _`)];
 }
 
 export const databaseRules = [
@@ -73,10 +102,13 @@ export const databaseRules = [
     id: 'B-DB-2',
     kind: 'FrappeBench',
     operations: CREATE_UPDATE,
-    summary: 'A bench sets no databaseName or databaseUser: every site gets its own (S-DB-2 applies to sites).',
+    summary:
+      'A bench sets no databaseName or databaseUser: every site gets its own (S-DB-2 applies to sites).',
     check: ({ object: { spec } }) =>
       (['databaseName', 'databaseUser'] as const)
         .filter((field) => spec.dbConfig?.[field] !== undefined)
-        .map((field) => deny(`spec.dbConfig.${field}`, 'set it on each FrappeSite, not on the bench', 'Forbidden')),
+        .map((field) =>
+          deny(`spec.dbConfig.${field}`, 'set it on each FrappeSite, not on the bench', 'Forbidden'),
+        ),
   }),
 ];

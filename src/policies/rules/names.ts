@@ -3,7 +3,12 @@ import { GENERATED_SUFFIX_LENGTH } from '../../api/child-names.js';
 import type { ObjectMeta } from '../../api/common.js';
 import { deny, type Finding } from '../rule.js';
 
-export function checkObjectName(metadata: ObjectMeta, maxLength: number, pattern: RegExp, what: string): Finding[] {
+export function checkObjectName(
+  metadata: ObjectMeta,
+  maxLength: number,
+  pattern: RegExp,
+  what: string,
+): Finding[] {
   if (metadata.name) {
     if (metadata.name.length > maxLength) {
       return [

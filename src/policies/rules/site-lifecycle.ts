@@ -12,7 +12,8 @@ function forbidChange(path: string, before: unknown, after: unknown, why: string
     : [deny(path, `is immutable (was ${show(before)}): ${why}`, 'Forbidden')];
 }
 
-const normalRef = (ref: FrappeSite['spec']['benchRef'] | undefined) => ref && { name: ref.name, namespace: ref.namespace || undefined };
+const normalRef = (ref: FrappeSite['spec']['benchRef'] | undefined) =>
+  ref && { name: ref.name, namespace: ref.namespace || undefined };
 
 export const siteLifecycleRules = [
   rule<FrappeSite>({
@@ -24,7 +25,12 @@ export const siteLifecycleRules = [
     check: ({ object: { spec }, oldObject }) => [
       ...forbidChange('spec.siteName', oldObject?.spec.siteName, spec.siteName, 'create a new site instead'),
       ...forbidChange('spec.domain', oldObject?.spec.domain, spec.domain, 'create a new site instead'),
-      ...forbidChange('spec.benchRef', normalRef(oldObject?.spec.benchRef), normalRef(spec.benchRef), 'sites do not move'),
+      ...forbidChange(
+        'spec.benchRef',
+        normalRef(oldObject?.spec.benchRef),
+        normalRef(spec.benchRef),
+        'sites do not move',
+      ),
     ],
   }),
   rule<FrappeSite>({
@@ -32,7 +38,8 @@ export const siteLifecycleRules = [
     kind: 'FrappeSite',
     operations: ['UPDATE'],
     cel: true,
-    summary: 'dbConfig provider, mode, mariadbRef, postgresRef, databaseName and databaseUser are immutable once set.',
+    summary:
+      'dbConfig provider, mode, mariadbRef, postgresRef, databaseName and databaseUser are immutable once set.',
     check: ({ object: { spec }, oldObject }) =>
       IMMUTABLE_DATABASE_FIELDS.flatMap((field) =>
         forbidChange(
@@ -49,7 +56,12 @@ export const siteLifecycleRules = [
     operations: ['UPDATE'],
     summary: 'apps are immutable after creation (installing apps later is not supported yet).',
     check: ({ object: { spec }, oldObject }) =>
-      forbidChange('spec.apps', oldObject?.spec.apps ?? [], spec.apps ?? [], 'installing apps later is not supported yet'),
+      forbidChange(
+        'spec.apps',
+        oldObject?.spec.apps ?? [],
+        spec.apps ?? [],
+        'installing apps later is not supported yet',
+      ),
   }),
   rule<FrappeSite>({
     id: 'S-DEL-1',

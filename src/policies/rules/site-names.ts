@@ -46,7 +46,12 @@ export const siteNameRules = [
     check: ({ object: { spec } }) =>
       spec.domain === undefined || spec.domain === spec.siteName
         ? []
-        : [deny('spec.domain', `must equal siteName ${spec.siteName}: Frappe picks the site by the Host header`)],
+        : [
+            deny(
+              'spec.domain',
+              `must equal siteName ${spec.siteName}: Frappe picks the site by the Host header`,
+            ),
+          ],
   }),
   rule<FrappeSite>({
     id: 'S-DOM-2',
@@ -77,10 +82,15 @@ export const siteNameRules = [
     operations: CREATE_UPDATE,
     summary: "siteName ends with the bench's domainConfig.suffix when one is set.",
     check: ({ object: { spec, metadata }, namespace, view }) => {
-      const bench = view.bench(spec.benchRef?.namespace || metadata.namespace || namespace, spec.benchRef?.name ?? '');
+      const bench = view.bench(
+        spec.benchRef?.namespace || metadata.namespace || namespace,
+        spec.benchRef?.name ?? '',
+      );
       const suffix = bench?.spec.domainConfig?.suffix?.replace(/^\./, '');
       if (!suffix || spec.siteName === suffix || spec.siteName?.endsWith(`.${suffix}`)) return [];
-      return [deny('spec.siteName', `must end with .${suffix}, the domain suffix of bench ${bench?.metadata.name}`)];
+      return [
+        deny('spec.siteName', `must end with .${suffix}, the domain suffix of bench ${bench?.metadata.name}`),
+      ];
     },
   }),
 ];

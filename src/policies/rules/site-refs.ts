@@ -11,11 +11,18 @@ export const siteRefRules = [
       "benchRef.name is set; benchRef.namespace is empty or the site's own (the site's Jobs mount the bench's " +
       'namespaced volume).',
     check: ({ object: { spec, metadata }, namespace }) => {
-      if (!spec.benchRef?.name) return [deny('spec.benchRef.name', 'name the FrappeBench that serves this site', 'Required')];
+      if (!spec.benchRef?.name)
+        return [deny('spec.benchRef.name', 'name the FrappeBench that serves this site', 'Required')];
       const own = metadata.namespace || namespace;
       const ref = spec.benchRef.namespace;
       return ref && ref !== own
-        ? [deny('spec.benchRef.namespace', `must be empty or ${own}: a site runs in its bench's namespace`, 'Forbidden')]
+        ? [
+            deny(
+              'spec.benchRef.namespace',
+              `must be empty or ${own}: a site runs in its bench's namespace`,
+              'Forbidden',
+            ),
+          ]
         : [];
     },
   }),
@@ -27,7 +34,12 @@ export const siteRefRules = [
     check: ({ object: { spec, metadata }, namespace, view }) => {
       const benchNamespace = spec.benchRef?.namespace || metadata.namespace || namespace;
       if (!spec.benchRef?.name || view.bench(benchNamespace, spec.benchRef.name)) return [];
-      return [warn('spec.benchRef.name', `FrappeBench ${spec.benchRef.name} does not exist yet; the site waits for it`)];
+      return [
+        warn(
+          'spec.benchRef.name',
+          `FrappeBench ${spec.benchRef.name} does not exist yet; the site waits for it`,
+        ),
+      ];
     },
   }),
   rule<FrappeSite>({
