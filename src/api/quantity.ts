@@ -19,7 +19,7 @@ const SUFFIXES: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([numkMGTPE]i?|)|[eE]([+-]?\d+))$/;
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|)|[eE]([+-]?\d+))$/;
 
 /** The numeric value of a quantity (`500m` → 0.5, `1Gi` → 1073741824), or undefined when it does not parse. */
 export function parseQuantity(value: unknown): number | undefined {
@@ -30,6 +30,6 @@ export function parseQuantity(value: unknown): number | undefined {
   const [, number, suffix, exponent] = match;
   if (exponent !== undefined) return Number(number) * 10 ** Number(exponent);
   const multiplier = SUFFIXES[suffix ?? ''];
-  if (multiplier === undefined || suffix === 'ni' || suffix === 'ui' || suffix === 'mi') return undefined;
+  if (multiplier === undefined) return undefined;
   return Number(number) * multiplier;
 }
