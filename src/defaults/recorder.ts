@@ -8,7 +8,16 @@ import type { PatchOperation } from '../policies/types.js';
 import { isAbsent, isObject, valueAt, type JsonObject as Json } from '../api/json.js';
 
 export function escapePointerSegment(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+  return segment.includes('~') || segment.includes('/')
+    ? segment.replaceAll('~', '~0').replaceAll('/', '~1')
+    : segment;
+}
+
+/** The JSON Pointer of the first `length` segments of path. */
+function pointerTo(path: readonly string[], length: number): string {
+  let pointer = '';
+  for (let i = 0; i < length; i++) pointer += '/' + escapePointerSegment(path[i] as string);
+  return pointer;
 }
 
 export class DefaultsRecorder {
@@ -35,15 +44,14 @@ export class DefaultsRecorder {
    */
   fill<T>(path: readonly string[], value: T): unknown {
     let node = this.root;
-    let pointer = '';
     for (let i = 0; i < path.length; i++) {
       const key = path[i] as string;
-      pointer += '/' + escapePointerSegment(key);
       const child = node[key];
       if (isAbsent(child)) {
-        const subtree = this.nest(path.slice(i + 1), value);
+        const subtree = this.nest(path, i + 1, value);
         node[key] = subtree;
-        if (!this.added.has(node)) this.patch.push({ op: 'add', path: pointer, value: subtree });
+        if (!this.added.has(node))
+          this.patch.push({ op: 'add', path: pointerTo(path, i + 1), value: subtree });
         return value;
       }
       if (i === path.length - 1) return child;
@@ -68,11 +76,11 @@ export class DefaultsRecorder {
   }
 
   /** Wraps value in objects for the rest of the path; the caller's value is copied, not adopted. */
-  private nest(rest: readonly string[], value: unknown): unknown {
+  private nest(path: readonly string[], from: number, value: unknown): unknown {
     let subtree: unknown = isObject(value) ? { ...value } : value;
     if (isObject(subtree)) this.adopt(subtree);
-    for (let i = rest.length - 1; i >= 0; i--) {
-      const wrapper: Json = { [rest[i] as string]: subtree };
+    for (let i = path.length - 1; i >= from; i--) {
+      const wrapper: Json = { [path[i] as string]: subtree };
       this.adopt(wrapper);
       subtree = wrapper;
     }
