@@ -155,7 +155,7 @@ describe('crds and test commands', () => {
 
   it('test runs the shipped policy suites: all pass', async () => {
     const result = await runCli(['test', 'test/policies']);
-    expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+    expect(result.stdout).toMatch(/^[1-9]\d* passed, 0 failed$/m);
     expect(result.code).toBe(0);
   });
 
