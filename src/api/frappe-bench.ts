@@ -131,6 +131,10 @@ export const WorkerAutoscaling = Type.Object(
         rule: '!has(self.pollingInterval) || self.pollingInterval >= 1',
         message: 'pollingInterval must be at least 1 [B-AS-1]',
       },
+      {
+        rule: '(!has(self.minReplicas) || self.minReplicas >= 0) && (!has(self.staticReplicas) || self.staticReplicas >= 0) && (!has(self.cooldownPeriod) || self.cooldownPeriod >= 0)',
+        message: 'minReplicas, staticReplicas and cooldownPeriod must not be negative [B-AS-1]',
+      },
     ],
   },
 );

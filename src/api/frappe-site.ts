@@ -48,6 +48,10 @@ export const FrappeSiteSpec = Type.Object(
           rule: `self.matches('${DNS_SUBDOMAIN.replaceAll('\\', '\\\\')}')`,
           message: 'siteName must be a lower-case DNS name such as erp.example.com [S-NAME-1]',
         },
+        {
+          rule: "self.split('.').all(label, label.size() <= 63)",
+          message: 'each label of siteName has at most 63 characters [S-NAME-1]',
+        },
         immutable('siteName'),
       ],
     }),
