@@ -1,0 +1,180 @@
+// The cluster view of the server: informer caches (list+watch) of benches, sites, storage and
+// ingress classes, HPAs and the CRDs that tell whether KEDA and cert-manager are installed, with
+// indexes (bench → sites, domain → sites, namespace → HPAs) kept up to date on every event, so a
+// decision costs the same with 10,000 sites as with 10. The controller reuses the same caches.
+//
+// RBAC (docs/rbac.md): get, list, watch on vyogo.tech frappebenches and frappesites,
+// storage.k8s.io storageclasses, networking.k8s.io ingressclasses, autoscaling
+// horizontalpodautoscalers and apiextensions.k8s.io customresourcedefinitions.
+import type { Logger } from 'pino';
+import {
+  benchKeyOfSite,
+  CERT_MANAGER_CRD,
+  DEFAULT_INGRESS_CLASS_ANNOTATION,
+  DEFAULT_STORAGE_CLASS_ANNOTATION,
+  KEDA_CRD,
+  siteDomain,
+  type ClusterView,
+  type HorizontalPodAutoscaler,
+  type IngressClass,
+  type StorageClass,
+} from '../api/cluster.js';
+import type { FrappeBench } from '../api/frappe-bench.js';
+import type { FrappeSite } from '../api/frappe-site.js';
+import { pickDefaultClass } from '../api/static-cluster-view.js';
+import { kubeHttp, loadKubeConfig, type KubeHttp } from './kube-http.js';
+import { keyOf, Reflector, type KubeObject, type ReflectorHandlers } from './reflector.js';
+
+/** A multimap whose inner maps are keyed by object key, so re-adding an object never duplicates it. */
+class Index<T> {
+  private readonly entries = new Map<string, Map<string, T>>();
+  add(index: string | undefined, key: string, value: T): void {
+    if (index === undefined) return;
+    let bucket = this.entries.get(index);
+    if (!bucket) this.entries.set(index, (bucket = new Map()));
+    bucket.set(key, value);
+  }
+  remove(index: string | undefined, key: string): void {
+    if (index === undefined) return;
+    const bucket = this.entries.get(index);
+    bucket?.delete(key);
+    if (bucket?.size === 0) this.entries.delete(index);
+  }
+  get(index: string): T[] {
+    const bucket = this.entries.get(index);
+    return bucket ? [...bucket.values()] : [];
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Handlers that keep an index on a derived key in step with a reflector's store. */
+function indexed<T extends KubeObject>(
+  index: Index<T>,
+  indexOf: (object: T) => string | undefined,
+): ReflectorHandlers<T> {
+  return {
+    onReplace: (objects) => {
+      index.clear();
+      for (const object of objects) index.add(indexOf(object), keyOf(object), object);
+    },
+    onUpsert: (object, previous) => {
+      if (previous) index.remove(indexOf(previous), keyOf(previous));
+      index.add(indexOf(object), keyOf(object), object);
+    },
+    onDelete: (object) => index.remove(indexOf(object), keyOf(object)),
+  };
+}
+
+function combine<T extends KubeObject>(...all: ReflectorHandlers<T>[]): ReflectorHandlers<T> {
+  return {
+    onReplace: (objects) => all.forEach((h) => h.onReplace?.(objects)),
+    onUpsert: (object, previous) => all.forEach((h) => h.onUpsert?.(object, previous)),
+    onDelete: (object) => all.forEach((h) => h.onDelete?.(object)),
+  };
+}
+
+export interface InformerClusterView {
+  view: ClusterView;
+  /** True once every cache has listed at least once. */
+  ready: () => boolean;
+  waitForSync(): Promise<void>;
+  stop(): void;
+}
+
+export interface InformerOptions {
+  http?: KubeHttp;
+  kubeconfig?: string;
+  logger?: Logger;
+  watchTimeoutSeconds?: number;
+}
+
+const crdQuery = (name: string) => `fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
+
+export function startInformerClusterView(options: InformerOptions): InformerClusterView {
+  const http = options.http ?? kubeHttp(loadKubeConfig(options.kubeconfig));
+  const common = { http, logger: options.logger, watchTimeoutSeconds: options.watchTimeoutSeconds };
+  const sitesByBench = new Index<FrappeSite>();
+  const sitesByDomain = new Index<FrappeSite>();
+  const hpasByNamespace = new Index<HorizontalPodAutoscaler>();
+  let defaultStorageClass: StorageClass | undefined;
+  let defaultIngressClass: IngressClass | undefined;
+
+  const benches = new Reflector<FrappeBench>({
+    ...common,
+    path: '/apis/vyogo.tech/v1alpha1/frappebenches',
+    handlers: {},
+  });
+  const sites = new Reflector<FrappeSite>({
+    ...common,
+    path: '/apis/vyogo.tech/v1alpha1/frappesites',
+    handlers: combine(indexed(sitesByBench, benchKeyOfSite), indexed(sitesByDomain, siteDomain)),
+  });
+  const refreshDefaults = () => {
+    defaultStorageClass = pickDefaultClass(storageClasses.store.values(), DEFAULT_STORAGE_CLASS_ANNOTATION);
+    defaultIngressClass = pickDefaultClass(ingressClasses.store.values(), DEFAULT_INGRESS_CLASS_ANNOTATION);
+  };
+  const onAnyChange = { onReplace: refreshDefaults, onUpsert: refreshDefaults, onDelete: refreshDefaults };
+  const storageClasses: Reflector<StorageClass> = new Reflector({
+    ...common,
+    path: '/apis/storage.k8s.io/v1/storageclasses',
+    handlers: onAnyChange,
+  });
+  const ingressClasses: Reflector<IngressClass> = new Reflector({
+    ...common,
+    path: '/apis/networking.k8s.io/v1/ingressclasses',
+    handlers: onAnyChange,
+  });
+  const hpas = new Reflector<HorizontalPodAutoscaler>({
+    ...common,
+    path: '/apis/autoscaling/v2/horizontalpodautoscalers',
+    handlers: indexed(hpasByNamespace, (hpa) => hpa.metadata.namespace),
+  });
+  const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  const keda = new Reflector<KubeObject>({
+    ...common,
+    path: crdPath,
+    query: crdQuery(KEDA_CRD),
+    handlers: {},
+  });
+  const certManager = new Reflector<KubeObject>({
+    ...common,
+    path: crdPath,
+    query: crdQuery(CERT_MANAGER_CRD),
+    handlers: {},
+  });
+
+  const all: Reflector<KubeObject>[] = [
+    benches,
+    sites,
+    storageClasses,
+    ingressClasses,
+    hpas,
+    keda,
+    certManager,
+  ] as Reflector<KubeObject>[];
+  for (const reflector of all) reflector.start();
+
+  const view: ClusterView = {
+    bench: (namespace, name) => benches.store.get(`${namespace}/${name}`),
+    sitesOfBench: (namespace, bench) => sitesByBench.get(`${namespace}/${bench}`),
+    sitesWithDomain: (domain) => sitesByDomain.get(domain),
+    storageClassesKnown: () => storageClasses.hasSynced(),
+    storageClass: (name) => storageClasses.store.get(`/${name}`),
+    defaultStorageClass: () => defaultStorageClass,
+    ingressClass: (name) => ingressClasses.store.get(`/${name}`),
+    defaultIngressClass: () => defaultIngressClass,
+    horizontalPodAutoscalers: (namespace) => hpasByNamespace.get(namespace),
+    kedaInstalled: () => keda.store.size > 0,
+    certManagerInstalled: () => certManager.store.size > 0,
+  };
+  return {
+    view,
+    ready: () => all.every((r) => r.hasSynced()),
+    waitForSync: async () => {
+      await Promise.all(all.map((r) => r.waitForSync()));
+    },
+    stop: () => all.forEach((r) => r.stop()),
+  };
+}

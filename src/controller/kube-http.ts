@@ -1,0 +1,92 @@
+// Raw JSON requests to the API server, with the credentials of a kubeconfig (client-node's
+// KubeConfig reads it and applies its TLS and auth). Lists and watches stay plain JSON: no model
+// classes, no Date objects, exactly what the webhook and the rules see.
+import { request, type RequestOptions } from 'node:https';
+import { createInterface } from 'node:readline';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export class KubeApiError extends Error {
+  override name = 'KubeApiError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface KubeHttp {
+  getJSON(path: string): Promise<unknown>;
+  /** Streams a watch: one parsed JSON object per line until the server ends it or signal aborts. */
+  watch(
+    path: string,
+    onEvent: (event: unknown) => void,
+    options: { signal: AbortSignal; idleTimeoutMs: number },
+  ): Promise<void>;
+}
+
+export function loadKubeConfig(kubeconfig?: string): KubeConfig {
+  const config = new KubeConfig();
+  if (kubeconfig) config.loadFromFile(kubeconfig);
+  else config.loadFromDefault();
+  return config;
+}
+
+export function kubeHttp(config: KubeConfig): KubeHttp {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const base = new URL(cluster.server);
+
+  async function open(path: string, signal?: AbortSignal) {
+    const options: RequestOptions = {
+      host: base.hostname,
+      port: base.port || 443,
+      path: `${base.pathname.replace(/\/$/, '')}${path}`,
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal,
+    };
+    await config.applyToHTTPSOptions(options);
+    return new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = request(options, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  async function failure(response: import('node:http').IncomingMessage): Promise<KubeApiError> {
+    let body = '';
+    for await (const chunk of response) body += chunk;
+    let message = body.slice(0, 500);
+    try {
+      message = (JSON.parse(body) as { message?: string }).message ?? message;
+    } catch {
+      // not a Status object: keep the text
+    }
+    return new KubeApiError(response.statusCode ?? 0, message);
+  }
+
+  return {
+    async getJSON(path) {
+      const response = await open(path);
+      if (response.statusCode !== 200) throw await failure(response);
+      let body = '';
+      response.setEncoding('utf8');
+      for await (const chunk of response) body += chunk;
+      return JSON.parse(body) as unknown;
+    },
+    async watch(path, onEvent, { signal, idleTimeoutMs }) {
+      const response = await open(path, signal);
+      if (response.statusCode !== 200) throw await failure(response);
+      // A silent connection (no event, no bookmark) for this long is dead: end it and re-watch.
+      response.socket.setTimeout(idleTimeoutMs, () => response.destroy(new Error('watch idle timeout')));
+      const lines = createInterface({ input: response, crlfDelay: Infinity });
+      try {
+        for await (const line of lines) if (line.trim() !== '') onEvent(JSON.parse(line));
+      } finally {
+        response.socket.setTimeout(0);
+        response.destroy();
+      }
+    },
+  };
+}

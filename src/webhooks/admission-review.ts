@@ -1,0 +1,134 @@
+// The admission.k8s.io/v1 AdmissionReview envelope: a strict check of the parts this server
+// reads (own ajv, never fastify's coercing one), the request as the rules engine sees it, and
+// the response constructors. The custom resource inside is validated by the engine, not here.
+import { Ajv } from 'ajv';
+import { denialMessage } from '../policies/admit.js';
+import type { AdmissionInput, Decision, Operation } from '../policies/types.js';
+
+export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
+
+export interface AdmissionRequest {
+  uid: string;
+  kind: { group: string; version: string; kind: string };
+  operation: Operation;
+  namespace?: string;
+  name?: string;
+  object?: Record<string, unknown> | null;
+  oldObject?: Record<string, unknown> | null;
+  dryRun?: boolean;
+  userInfo?: { username?: string; groups?: string[] };
+}
+
+export interface AdmissionReview {
+  apiVersion: string;
+  kind: 'AdmissionReview';
+  request: AdmissionRequest;
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  status?: { code: number; reason: string; message: string };
+  patchType?: 'JSONPatch';
+  patch?: string;
+  warnings?: string[];
+}
+
+const envelopeSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'request'],
+  properties: {
+    apiVersion: { const: ADMISSION_API_VERSION },
+    kind: { const: 'AdmissionReview' },
+    request: {
+      type: 'object',
+      required: ['uid', 'kind', 'operation'],
+      properties: {
+        uid: { type: 'string', minLength: 1, maxLength: 128 },
+        kind: {
+          type: 'object',
+          required: ['kind'],
+          properties: { group: { type: 'string' }, version: { type: 'string' }, kind: { type: 'string' } },
+        },
+        operation: { enum: ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] },
+        namespace: { type: 'string' },
+        name: { type: 'string' },
+        object: { type: ['object', 'null'] },
+        oldObject: { type: ['object', 'null'] },
+        dryRun: { type: 'boolean' },
+        userInfo: { type: 'object' },
+      },
+    },
+  },
+} as const;
+
+/** Compiles the envelope check once per app; returns undefined or the reason it is not a review. */
+export function envelopeValidator(): (body: unknown) => string | undefined {
+  const validate = new Ajv({ allErrors: false, strict: false }).compile(envelopeSchema);
+  return (body) => {
+    if (validate(body)) return undefined;
+    const error = validate.errors?.[0];
+    const where = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'body';
+    const detail =
+      error?.keyword === 'required'
+        ? `${where === 'body' ? '' : `${where}.`}${String((error.params as { missingProperty?: string }).missingProperty)} is required`
+        : `${where} ${error?.message ?? 'is invalid'}`;
+    return `not an ${ADMISSION_API_VERSION} AdmissionReview: ${detail}`;
+  };
+}
+
+/** The engine's view of a request. DELETE carries the deleted object in oldObject. */
+export function admissionInput(request: AdmissionRequest): AdmissionInput {
+  return {
+    operation: request.operation,
+    namespace: request.namespace ?? '',
+    name: request.name,
+    object: request.object ?? undefined,
+    oldObject: request.oldObject ?? undefined,
+    dryRun: request.dryRun === true,
+    user: request.userInfo,
+  };
+}
+
+const REASONS: Record<number, string> = {
+  400: 'BadRequest',
+  403: 'Forbidden',
+  422: 'Invalid',
+  500: 'InternalError',
+};
+
+/** A response denying with a code and message (used for engine denials and request errors). */
+export function denied(
+  uid: string,
+  code: number,
+  message: string,
+  warnings: string[] = [],
+): AdmissionResponse {
+  return {
+    uid,
+    allowed: false,
+    status: { code, reason: REASONS[code] ?? 'Unknown', message },
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}
+
+/** The response for an engine decision: the patch (base64 JSON) only when there is one. */
+export function responseFor(uid: string, decision: Decision): AdmissionResponse {
+  if (!decision.allowed)
+    return denied(uid, decision.code, denialMessage(decision.violations), decision.warnings);
+  const response: AdmissionResponse = { uid, allowed: true };
+  if (decision.patch.length > 0) {
+    response.patchType = 'JSONPatch';
+    response.patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
+  }
+  if (decision.warnings.length > 0) response.warnings = decision.warnings;
+  return response;
+}
+
+export function reviewOf(response: AdmissionResponse): {
+  apiVersion: string;
+  kind: 'AdmissionReview';
+  response: AdmissionResponse;
+} {
+  return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };
+}
