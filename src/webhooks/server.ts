@@ -34,17 +34,17 @@ export interface WebhookServer extends WebhookApp {
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const metrics = options.metrics ?? createAdmissionMetrics();
-  let webhook: WebhookApp | undefined;
+  let httpsServer: HttpsServer | undefined;
   const certificates = new CertificateWatcher({
     certFile: options.certFile,
     keyFile: options.keyFile,
     logger: options.logger,
     pollIntervalMs: options.certificatePollIntervalMs,
     onExpiry: (seconds) => metrics.certificateExpiry.set(seconds),
-    onChange: (pair) => (webhook?.app.server as HttpsServer | undefined)?.setSecureContext(pair),
+    onChange: (pair) => httpsServer?.setSecureContext(pair),
   });
   const pair = await certificates.start();
-  webhook = buildWebhookApp({
+  const webhook = buildWebhookApp({
     context: options.context,
     metrics,
     logger: options.logger,
@@ -53,6 +53,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     https: { ...pair, minVersion: 'TLSv1.2' },
   });
   const { app } = webhook;
+  httpsServer = app.server as HttpsServer;
   await app.listen({ host: options.host, port: options.port });
   const bound = app.server.address();
   const address =
