@@ -34,14 +34,15 @@ export interface WebhookServer extends WebhookApp {
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const metrics = options.metrics ?? createAdmissionMetrics();
-  let httpsServer: HttpsServer | undefined;
+  // The watcher is started before the app exists (the app needs the first pair); later pairs go to its server.
+  const target: { server?: HttpsServer } = {};
   const certificates = new CertificateWatcher({
     certFile: options.certFile,
     keyFile: options.keyFile,
     logger: options.logger,
     pollIntervalMs: options.certificatePollIntervalMs,
     onExpiry: (seconds) => metrics.certificateExpiry.set(seconds),
-    onChange: (pair) => httpsServer?.setSecureContext(pair),
+    onChange: (pair) => target.server?.setSecureContext(pair),
   });
   const pair = await certificates.start();
   const webhook = buildWebhookApp({
@@ -53,7 +54,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     https: { ...pair, minVersion: 'TLSv1.2' },
   });
   const { app } = webhook;
-  httpsServer = app.server as HttpsServer;
+  target.server = app.server as HttpsServer;
   await app.listen({ host: options.host, port: options.port });
   const bound = app.server.address();
   const address =

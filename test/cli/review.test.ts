@@ -63,7 +63,7 @@ describe('review', () => {
       ['spec.benchRef.namespace', 'S-REF-1'],
       ['spec.dbConfig.connectionSecretRef', 'S-DB-1'],
       ['spec.dbConfig.databaseName', 'S-DB-2'],
-    ]) {
+    ] as const) {
       expect(result.stderr).toMatch(new RegExp(`^  ${field.replaceAll('.', '\\.')}: .*\\[${rule}\\]$`, 'm'));
     }
   });
