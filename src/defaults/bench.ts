@@ -80,8 +80,18 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
   const path = ['spec', 'workerAutoscaling', type];
   const legacy = bench.get(['spec', 'componentReplicas', LEGACY_WORKER_REPLICAS[type]]);
   const legacyReplicas = typeof legacy === 'number' ? legacy : undefined;
-  const enabled = bench.fill([...path, 'enabled'], type !== 'default' && legacyReplicas === undefined);
-  bench.fill([...path, 'staticReplicas'], legacyReplicas ?? 1);
+  const enabledByDefault = type !== 'default' && legacyReplicas === undefined;
+  const staticReplicas = legacyReplicas ?? 1;
+  if (bench.get(path) === undefined) {
+    bench.fill(path, {
+      enabled: enabledByDefault,
+      staticReplicas,
+      ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
+    });
+    return;
+  }
+  const enabled = bench.fill([...path, 'enabled'], enabledByDefault);
+  bench.fill([...path, 'staticReplicas'], staticReplicas);
   if (enabled !== true) return;
   for (const [field, value] of Object.entries(AUTOSCALING_DEFAULTS)) bench.fill([...path, field], value);
 }

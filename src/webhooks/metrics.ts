@@ -15,6 +15,14 @@ export interface AdmissionMetrics {
   certificateExpiry: Gauge;
   /** Panics turned into 500 answers. */
   internalErrors: Counter<'webhook'>;
+  /** The children of one webhook/kind/operation, resolved once: a label lookup hashes on every call. */
+  series(webhook: string, kind: string, operation: string): AdmissionSeries;
+}
+
+export interface AdmissionSeries {
+  duration: { observe(seconds: number): void };
+  allowed: { inc(): void };
+  denied: { inc(): void };
 }
 
 export function createAdmissionMetrics(
@@ -22,21 +30,37 @@ export function createAdmissionMetrics(
   options: { processMetrics?: boolean } = {},
 ): AdmissionMetrics {
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'frappe_admission_requests_total',
+    help: 'Admission requests answered, by webhook, kind, operation and verdict.',
+    labelNames: ['webhook', 'kind', 'operation', 'allowed'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'frappe_admission_request_duration_seconds',
+    help: 'Time to decide an admission request (parsed review in, response out).',
+    labelNames: ['webhook', 'kind', 'operation'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const children = new Map<string, AdmissionSeries>();
   return {
     registry,
-    requests: new Counter({
-      name: 'frappe_admission_requests_total',
-      help: 'Admission requests answered, by webhook, kind, operation and verdict.',
-      labelNames: ['webhook', 'kind', 'operation', 'allowed'],
-      registers: [registry],
-    }),
-    duration: new Histogram({
-      name: 'frappe_admission_request_duration_seconds',
-      help: 'Time to decide an admission request (parsed review in, response out).',
-      labelNames: ['webhook', 'kind', 'operation'],
-      buckets: DURATION_BUCKETS,
-      registers: [registry],
-    }),
+    requests,
+    duration,
+    series: (webhook, kind, operation) => {
+      const key = `${webhook}\u0000${kind}\u0000${operation}`;
+      let series = children.get(key);
+      if (!series) {
+        series = {
+          duration: duration.labels(webhook, kind, operation),
+          allowed: requests.labels(webhook, kind, operation, 'true'),
+          denied: requests.labels(webhook, kind, operation, 'false'),
+        };
+        children.set(key, series);
+      }
+      return series;
+    },
     inFlight: new Gauge({
       name: 'frappe_admission_in_flight_requests',
       help: 'Admission requests being decided.',
