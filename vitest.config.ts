@@ -1,12 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit and webhook tests run in parallel; the integration and e2e projects share one real
-// control plane per run (test/harness), so they run in a single fork, one file at a time.
+// Two projects: `unit` (pure functions, CLI, webhook over real HTTPS) runs files in parallel;
+// `cluster` (test/integration, test/e2e) shares one real control plane per run (global setup)
+// and runs its files one at a time, each test in its own namespace.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 180_000,
-    pool: 'forks',
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/webhook/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/harness/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
   },
 });

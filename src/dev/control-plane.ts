@@ -1,0 +1,236 @@
+// A real local control plane for tests and `npm run dev`: etcd and kube-apiserver (optionally
+// kube-controller-manager for garbage collection and namespace deletion) built from their Go
+// modules (scripts/build-k8s.sh), on loopback, with generated certificates and a kubeconfig.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createCA, createServiceAccountKey, issueCertificate, type CertificateFiles } from './pki.js';
+import { projectRoot } from './paths.js';
+import { startProcess, waitFor, type ManagedProcess } from './processes.js';
+
+const exec = promisify(execFile);
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ControlPlane {
+  dir: string;
+  binDir: string;
+  server: string;
+  kubeconfig: string;
+  ca: CertificateFiles;
+  /** Runs the real kubectl against this control plane. */
+  kubectl(args: string[], options?: { input?: string }): Promise<CommandResult>;
+  stop(): Promise<void>;
+}
+
+export interface ControlPlaneOptions {
+  /** Directory of the binaries; default: what scripts/build-k8s.sh builds (it builds them if missing). */
+  binDir?: string;
+  withControllerManager?: boolean;
+  /** Keep the data directory after stop (for debugging). */
+  keepDir?: boolean;
+}
+
+/** A free TCP port on loopback (closed again before use; the window for a race is tiny). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Builds (when missing) and locates the Kubernetes binaries: the script prints their directory last. */
+export async function kubernetesBinaries(): Promise<string> {
+  if (process.env.FRAPPE_ADMISSION_K8S_BIN) return process.env.FRAPPE_ADMISSION_K8S_BIN;
+  const { stdout } = await exec('bash', [join(projectRoot(), 'scripts', 'build-k8s.sh')], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout.trim().split('\n').pop() as string;
+}
+
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      { env: options.env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+function kubeconfigYaml(server: string, ca: string, cert: string, key: string): string {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: ${server}
+    certificate-authority-data: ${b64(ca)}
+users:
+- name: admin
+  user:
+    client-certificate-data: ${b64(cert)}
+    client-key-data: ${b64(key)}
+contexts:
+- name: local
+  context: {cluster: local, user: admin}
+current-context: local
+`;
+}
+
+function readyz(server: string, ca: Buffer, admin: { cert: Buffer; key: Buffer }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      `${server}/readyz`,
+      { ca, cert: admin.cert, key: admin.key, timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const binDir = options.binDir ?? (await kubernetesBinaries());
+  const dir = await mkdtemp(join(tmpdir(), 'frappe-admission-cp-'));
+  const processes: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const p of processes.reverse()) await p.stop();
+    if (!options.keepDir) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const ca = await createCA(dir, 'frappe-admission-local-ca');
+    const [serving, admin, serviceAccount] = await Promise.all([
+      issueCertificate(dir, ca, {
+        name: 'apiserver',
+        commonName: 'kube-apiserver',
+        usage: 'serverAuth',
+        ipAddresses: ['127.0.0.1'],
+        dnsNames: ['localhost'],
+      }),
+      issueCertificate(dir, ca, {
+        name: 'admin',
+        commonName: 'admin',
+        organization: 'system:masters',
+        usage: 'clientAuth',
+      }),
+      createServiceAccountKey(dir),
+    ]);
+    const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const etcdUrl = `http://127.0.0.1:${etcdClient}`;
+    const peerUrl = `http://127.0.0.1:${etcdPeer}`;
+    processes.push(
+      startProcess(
+        'etcd',
+        join(binDir, 'etcd'),
+        [
+          '--name=local',
+          `--data-dir=${join(dir, 'etcd')}`,
+          `--listen-client-urls=${etcdUrl}`,
+          `--advertise-client-urls=${etcdUrl}`,
+          `--listen-peer-urls=${peerUrl}`,
+          `--initial-advertise-peer-urls=${peerUrl}`,
+          `--initial-cluster=local=${peerUrl}`,
+          '--unsafe-no-fsync',
+          '--log-level=warn',
+        ],
+        dir,
+      ),
+    );
+    const server = `https://127.0.0.1:${apiPort}`;
+    const apiserver = startProcess(
+      'kube-apiserver',
+      join(binDir, 'kube-apiserver'),
+      [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--tls-cert-file=${serving.cert}`,
+        `--tls-private-key-file=${serving.key}`,
+        `--client-ca-file=${ca.cert}`,
+        `--service-account-key-file=${serviceAccount.pub}`,
+        `--service-account-signing-key-file=${serviceAccount.key}`,
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        '--service-cluster-ip-range=10.0.0.0/24',
+        '--authorization-mode=RBAC',
+        '--disable-admission-plugins=ServiceAccount',
+        '--profiling=false',
+        '--v=1',
+      ],
+      dir,
+    );
+    processes.push(apiserver);
+    const caPem = await readFile(ca.cert);
+    const adminPair = { cert: await readFile(admin.cert), key: await readFile(admin.key) };
+    await waitFor(
+      () => readyz(server, caPem, adminPair),
+      60_000,
+      async () => `kube-apiserver not ready after 60 s:\n${await apiserver.tail()}`,
+    );
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(
+      kubeconfig,
+      kubeconfigYaml(server, caPem.toString(), adminPair.cert.toString(), adminPair.key.toString()),
+      { mode: 0o600 },
+    );
+
+    if (options.withControllerManager) {
+      processes.push(
+        startProcess(
+          'kube-controller-manager',
+          join(binDir, 'kube-controller-manager'),
+          [
+            `--kubeconfig=${kubeconfig}`,
+            `--authentication-kubeconfig=${kubeconfig}`,
+            `--authorization-kubeconfig=${kubeconfig}`,
+            '--controllers=garbagecollector,namespace',
+            '--secure-port=0',
+            '--leader-elect=false',
+            `--service-account-private-key-file=${serviceAccount.key}`,
+            `--root-ca-file=${ca.cert}`,
+          ],
+          dir,
+        ),
+      );
+    }
+    const kubectl = (args: string[], o: { input?: string } = {}) =>
+      runCommand(join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args], { input: o.input });
+    return { dir, binDir, server, kubeconfig, ca, kubectl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Applies the CRDs in dir and waits until the API server serves them. */
+export async function installCrds(plane: ControlPlane, dir = join(projectRoot(), 'crds')): Promise<void> {
+  const applied = await plane.kubectl(['apply', '--server-side', '-f', dir]);
+  if (applied.code !== 0) throw new Error(`installing CRDs failed: ${applied.stderr}`);
+  const waited = await plane.kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', dir]);
+  if (waited.code !== 0) throw new Error(`CRDs not established: ${waited.stderr}`);
+}
