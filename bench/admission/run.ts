@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { builtCli } from '../../src/dev/paths.js';
 import { selfSignedCert } from '../lib/certs.js';
 import { cpuSeconds, startServer } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
@@ -28,7 +29,7 @@ const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const PORT = 19443;
 const dist = fileURLToPath(new URL('..', import.meta.url)); // dist/bench/
-const cli = join(dist, '..', 'src', 'cli.js');
+const cli = builtCli();
 
 interface Measure {
   rps: number;

@@ -5,9 +5,8 @@
 //
 //   npm run build && node dist/bench/fuzz/run.js [--count 100000] [--seed 1] [--concurrency 16]
 import { Agent, request } from 'node:https';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { builtCli } from '../../src/dev/paths.js';
 import { selfSignedCert } from '../lib/certs.js';
 import { peakRssMiB, startServer } from '../lib/process.js';
 import { fuzzRequest, seededRandom, type FuzzRequest } from './reviews.js';
@@ -80,7 +79,7 @@ export async function fuzz(options: {
   port: number;
 }): Promise<FuzzReport> {
   const cert = await selfSignedCert('ec');
-  const cli = join(fileURLToPath(new URL('../..', import.meta.url)), 'src', 'cli.js');
+  const cli = builtCli();
   const server = await startServer(
     [
       process.execPath,

@@ -43,6 +43,8 @@ export interface LeafOptions {
   usage: 'serverAuth' | 'clientAuth';
   ipAddresses?: string[];
   dnsNames?: string[];
+  /** ECDSA P-256 (default) or RSA 2048. */
+  keyType?: 'ec' | 'rsa';
 }
 
 /** A certificate signed by the CA; files `<name>.crt` and `<name>.key` in dir. */
@@ -68,7 +70,8 @@ export async function issueCertificate(
     ].join('\n'),
   );
   const subject = `/CN=${options.commonName}${options.organization ? `/O=${options.organization}` : ''}`;
-  await openssl(['req', '-new', ...EC, '-keyout', files.key, '-out', csr, '-subj', subject]);
+  const keyArgs = options.keyType === 'rsa' ? ['-newkey', 'rsa:2048', '-nodes'] : EC;
+  await openssl(['req', '-new', ...keyArgs, '-keyout', files.key, '-out', csr, '-subj', subject]);
   await openssl([
     'x509',
     '-req',
