@@ -3,7 +3,7 @@
 // `test` so a policy suite checks exactly what `review` prints.
 import { GROUP_VERSION } from '../api/common.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
-import { admit, type AdmittedKind } from '../policies/admit.js';
+import { admit, admitMutation, type AdmittedKind } from '../policies/admit.js';
 import type { AdmissionContext, Decision, Operation } from '../policies/types.js';
 import { UsageError } from './io.js';
 
@@ -21,6 +21,7 @@ export interface OfflineRequest {
 
 export interface OfflineResult {
   kind: AdmittedKind;
+  operation: Operation;
   namespace: string;
   name: string;
   /** The object as it would be stored (defaulted); on DELETE the object as it was. */
@@ -53,6 +54,14 @@ export function evaluateOffline(
   const namespace = request.namespace ?? meta.namespace ?? 'default';
   const context = { ...base, view: staticClusterView(request.context) };
   const deleting = request.operation === 'DELETE';
+  // The old object stands for what is stored: what the mutating webhook made of it on its own CREATE.
+  const stored =
+    request.oldObject &&
+    admitMutation(
+      kind,
+      { operation: 'CREATE', namespace, object: request.oldObject, dryRun: false },
+      context,
+    );
   const { mutation, validation } = admit(
     kind,
     {
@@ -60,13 +69,14 @@ export function evaluateOffline(
       namespace,
       name: meta.name,
       object: deleting ? undefined : request.object,
-      oldObject: deleting ? request.object : request.oldObject,
+      oldObject: deleting ? request.object : (stored?.object as Record<string, unknown> | undefined),
       dryRun: request.dryRun ?? false,
     },
     context,
   );
   return {
     kind,
+    operation: request.operation,
     namespace,
     name: meta.name ?? '',
     defaulted: deleting ? request.object : (mutation.object ?? request.object),

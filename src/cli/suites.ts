@@ -26,7 +26,7 @@ export interface SuiteCase {
     code?: number;
     violations?: ExpectedFinding[];
     warnings?: ExpectedFinding[];
-    /** Field path (dot notation, `[n]` for list items) → value in the stored object. */
+    /** Field path (dot notation, `[n]` for list items) → value in the stored object; null = absent. */
     defaulted?: Record<string, unknown>;
   };
 }
@@ -111,13 +111,11 @@ function compareFindings(
   const got = actual.map((a) => a.rule).sort();
   if (!sameJSON(want, got)) {
     const missing = want.filter((id) => !got.includes(id));
-    const extra = got.filter((id) => !want.includes(id));
+    const extra = actual.filter((a) => !want.includes(a.rule));
     failures.push(
       `${what}: expected [${want.join(', ')}], got [${got.join(', ')}]` +
         (missing.length ? `\n      - missing ${missing.join(', ')}` : '') +
-        (extra.length
-          ? `\n      + unexpected ${extra.map((id) => `${id} (${actual.find((a) => a.rule === id)?.field})`).join(', ')}`
-          : ''),
+        (extra.length ? `\n      + unexpected ${extra.map((a) => `${a.rule} (${a.field})`).join(', ')}` : ''),
     );
   }
   for (const f of expected) {
@@ -170,7 +168,8 @@ export function runCase(suite: Suite, c: SuiteCase, base: Omit<AdmissionContext,
   }
   for (const [path, want] of Object.entries(expect.defaulted ?? {})) {
     const got = valueAt(result.defaulted, pathSegments(path));
-    if (!sameJSON(got, want))
+    // `null` expects the field to be absent.
+    if (want === null ? got !== undefined && got !== null : !sameJSON(got, want))
       failures.push(`defaulted ${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   }
   return { suite: suite.file, name: c.name, failures, result };
