@@ -1,0 +1,135 @@
+// The informer-backed cluster view against the real API server: it syncs, follows adds and
+// deletes in its indexes, sees default classes and installed CRDs, and a watch that ends resumes
+// from its resourceVersion without relisting.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrappeSite } from '../../src/api/frappe-site.js';
+import {
+  startInformerClusterView,
+  type InformerClusterView,
+} from '../../src/controller/informer-cluster-view.js';
+import { kubeHttp, loadKubeConfig } from '../../src/controller/kube-http.js';
+import { Reflector } from '../../src/controller/reflector.js';
+import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
+
+let informers: InformerClusterView;
+beforeAll(async () => {
+  informers = startInformerClusterView({ kubeconfig: cluster().kubeconfig, watchTimeoutSeconds: 5 });
+  await informers.waitForSync();
+});
+afterAll(() => informers.stop());
+
+const site = (ns: string, name: string, bench: string) =>
+  `{"apiVersion":"vyogo.tech/v1alpha1","kind":"FrappeSite","metadata":{"name":"${name}","namespace":"${ns}"},"spec":{"benchRef":{"name":"${bench}"},"siteName":"${name}.${ns}.example.com"}}`;
+
+describe('informer cluster view', () => {
+  it('is ready once every cache has listed', () => {
+    expect(informers.ready()).toBe(true);
+    expect(informers.view.storageClassesKnown()).toBe(true);
+  });
+
+  it('indexes sites by bench and by domain, and forgets deleted ones', async () => {
+    const ns = await freshNamespace('informer');
+    await kubectl(
+      ['apply', '-f', '-'],
+      `{"apiVersion":"vyogo.tech/v1alpha1","kind":"FrappeBench","metadata":{"name":"b","namespace":"${ns}"},"spec":{"frappeVersion":"version-15","apps":[{"name":"erpnext","source":"image"}]}}`,
+    );
+    await kubectl(['apply', '-f', '-'], site(ns, 'one', 'b'));
+    await kubectl(['apply', '-f', '-'], site(ns, 'two', 'b'));
+    await eventually(async () => (informers.view.sitesOfBench(ns, 'b').length === 2 ? true : undefined));
+    expect(informers.view.bench(ns, 'b')?.spec.imageConfig?.tag).toBe('version-15');
+    const byDomain = informers.view.sitesWithDomain(`one.${ns}.example.com`);
+    expect(byDomain.map((s: FrappeSite) => s.metadata.name)).toEqual(['one']);
+
+    await kubectl(['delete', 'frappesite', 'one', '-n', ns]);
+    await eventually(async () =>
+      informers.view.sitesWithDomain(`one.${ns}.example.com`).length === 0 ? true : undefined,
+    );
+    expect(informers.view.sitesOfBench(ns, 'b').map((s) => s.metadata.name)).toEqual(['two']);
+  });
+
+  it('sees the default StorageClass and IngressClass and whether KEDA is installed', async () => {
+    const ns = await freshNamespace('classes');
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: ${ns}-default, annotations: {storageclass.kubernetes.io/is-default-class: "true"}}
+provisioner: example.com/${ns}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: ${ns}-nginx, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+spec: {controller: k8s.io/ingress-nginx}
+`,
+    );
+    await eventually(async () =>
+      informers.view.defaultStorageClass()?.metadata.name === `${ns}-default` ? true : undefined,
+    );
+    await eventually(async () =>
+      informers.view.defaultIngressClass()?.metadata.name === `${ns}-nginx` ? true : undefined,
+    );
+    expect(informers.view.storageClass(`${ns}-default`)?.provisioner).toBe(`example.com/${ns}`);
+    await kubectl(['delete', 'storageclass', `${ns}-default`]);
+    await kubectl(['delete', 'ingressclass', `${ns}-nginx`]);
+    await eventually(async () =>
+      informers.view.defaultStorageClass()?.metadata.name !== `${ns}-default` ? true : undefined,
+    );
+
+    expect(informers.view.kedaInstalled()).toBe(false);
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: scaledobjects.keda.sh}
+spec:
+  group: keda.sh
+  scope: Namespaced
+  names: {kind: ScaledObject, plural: scaledobjects, singular: scaledobject}
+  versions: [{name: v1alpha1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`;
+    expect((await kubectl(['apply', '-f', '-'], crd)).code).toBe(0);
+    try {
+      await eventually(async () => (informers.view.kedaInstalled() ? true : undefined));
+    } finally {
+      await kubectl(['delete', '-f', '-'], crd);
+    }
+    await eventually(async () => (!informers.view.kedaInstalled() ? true : undefined));
+  });
+});
+
+describe('reflector', () => {
+  it('resumes an ended watch from its resourceVersion without relisting', async () => {
+    const ns = await freshNamespace('reflector');
+    let lists = 0;
+    const seen: string[] = [];
+    const reflector = new Reflector<FrappeSite>({
+      http: kubeHttp(loadKubeConfig(cluster().kubeconfig)),
+      path: `/apis/vyogo.tech/v1alpha1/namespaces/${ns}/frappesites`,
+      watchTimeoutSeconds: 1, // the server ends every watch after a second
+      handlers: { onReplace: () => lists++, onUpsert: (s) => seen.push(s.metadata.name ?? '') },
+    });
+    reflector.start();
+    try {
+      await reflector.waitForSync();
+      // Outlive several server-side watch timeouts, then change something.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      await kubectl(['apply', '-f', '-'], site(ns, 'late', 'b'));
+      await eventually(async () => (seen.includes('late') ? true : undefined));
+      expect(lists).toBe(1);
+      expect(reflector.store.get(`${ns}/late`)?.spec.siteName).toBe(`late.${ns}.example.com`);
+    } finally {
+      reflector.stop();
+    }
+  });
+
+  it('keeps retrying a collection that does not exist yet instead of failing', async () => {
+    const reflector = new Reflector({
+      http: kubeHttp(loadKubeConfig(cluster().kubeconfig)),
+      path: '/apis/example.com/v1/nothings',
+      backoff: { initialMs: 20, maxMs: 100 },
+      handlers: {},
+    });
+    reflector.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reflector.hasSynced()).toBe(false);
+    reflector.stop();
+  });
+});
