@@ -16,7 +16,7 @@ const alive = (pid: number | undefined) => {
 describe('local control plane', () => {
   it('starts etcd and kube-apiserver v1.34.3, answers kubectl, and stops without strays', async () => {
     const plane = await startControlPlane({ withControllerManager: true });
-    let pids: (number | undefined)[] = [];
+    let pids: (number | undefined)[];
     try {
       const version = await plane.kubectl(['version', '-o', 'json']);
       expect(version.code).toBe(0);
