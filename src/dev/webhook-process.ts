@@ -3,8 +3,7 @@
 // webhook configurations registered by URL + caBundle (the `webhook-config` output).
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import type { ControlPlane } from './control-plane.js';
-import { freePort, runCommand } from './control-plane.js';
+import { freePort, runCommand, type ControlPlane } from './control-plane.js';
 import { builtCli } from './paths.js';
 import { issueCertificate } from './pki.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';

@@ -108,7 +108,7 @@ describe('kubectl apply with the webhooks registered', () => {
     expect(result.stderr).toContain('Error from server (Forbidden)');
     expect(result.stderr).toContain('denied the request');
     for (const text of [
-      'metadata.name: is 51 characters; at most 44',
+      'metadata.name: is 51 characters, more than 44',
       '[S-NAME-2]',
       'spec.domain: must equal siteName',
       '[S-DOM-1]',

@@ -65,7 +65,7 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
 function checkIdentifier(path: string, value: string | undefined, limit: number): Finding[] {
   if (value === undefined) return [];
   if (value.length > limit)
-    return [deny(path, `is ${value.length} characters; MariaDB allows at most ${limit}`, 'TooLong')];
+    return [deny(path, `is ${value.length} characters, more than MariaDB allows (${limit})`, 'TooLong')];
   return DATABASE_IDENTIFIER.test(value)
     ? []
     : [deny(path, `"${value}" may only contain A-Z, a-z, 0-9 and _`)];

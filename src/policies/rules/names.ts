@@ -14,7 +14,7 @@ export function checkObjectName(
       return [
         deny(
           'metadata.name',
-          `is ${metadata.name.length} characters; at most ${maxLength} keep every derived name within 63`,
+          `is ${metadata.name.length} characters, more than ${maxLength}: derived names would pass 63`,
           'TooLong',
         ),
       ];
@@ -27,7 +27,7 @@ export function checkObjectName(
     return [
       deny(
         'metadata.generateName',
-        `is ${prefix.length} characters; at most ${longest} (the API server adds ${GENERATED_SUFFIX_LENGTH})`,
+        `is ${prefix.length} characters, more than ${longest} (the API server adds ${GENERATED_SUFFIX_LENGTH})`,
         'TooLong',
       ),
     ];

@@ -10,11 +10,11 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Why a host name is not a lower-case DNS-1123 subdomain, or undefined when it is one. */
 export function dnsSubdomainProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
-  if (name.length > 253) return `is ${name.length} characters; a DNS name has at most 253`;
+  if (name.length > 253) return `is ${name.length} characters, more than a DNS name may have (253)`;
   const bad = name.split('.').find((label) => label.length > 63 || !DNS_1123_LABEL.test(label));
   if (bad === undefined) return undefined;
   return bad.length > 63
-    ? `label "${bad.slice(0, 20)}…" is ${bad.length} characters; at most 63`
+    ? `label "${bad.slice(0, 20)}…" is ${bad.length} characters, more than 63`
     : `"${name}" is not a lower-case DNS name (a-z, 0-9, - and . such as erp.example.com)`;
 }
 

@@ -1,0 +1,102 @@
+// `npm run dev`: a local control plane (etcd + kube-apiserver + kube-controller-manager built
+// from Go modules; or the cluster in $KUBECONFIG when it is set and reachable), the CRDs, the
+// webhook server registered, the examples applied, and a report of what happened. Runs until
+// Ctrl-C, which stops everything it started.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  installCrds,
+  kubernetesBinaries,
+  runCommand,
+  startControlPlane,
+  type ControlPlane,
+} from '../src/dev/control-plane.js';
+import { projectRoot } from '../src/dev/paths.js';
+import { createCA } from '../src/dev/pki.js';
+import { startWebhookProcess } from '../src/dev/webhook-process.js';
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+
+async function existingCluster(binDir: string): Promise<ControlPlane | undefined> {
+  const kubeconfig = process.env.KUBECONFIG;
+  if (!kubeconfig) return undefined;
+  const kubectl = (args: string[], o: { input?: string } = {}) =>
+    runCommand(join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, '--request-timeout=5s', ...args], {
+      input: o.input,
+    });
+  if ((await kubectl(['version'])).code !== 0) {
+    say(`KUBECONFIG=${kubeconfig} is not reachable: starting a local control plane instead`);
+    return undefined;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'frappe-admission-dev-'));
+  const ca = await createCA(dir, 'frappe-admission-dev-webhook-ca');
+  say(
+    `using the cluster in KUBECONFIG=${kubeconfig} (its API server must reach https://127.0.0.1 of this machine)`,
+  );
+  return { dir, binDir, server: '', kubeconfig, ca, kubectl, stop: async () => undefined };
+}
+
+say('frappe-admission dev: building the Kubernetes binaries if missing (about 6.5 minutes the first time)…');
+const binDir = await kubernetesBinaries();
+const plane = (await existingCluster(binDir)) ?? (await startControlPlane({ withControllerManager: true }));
+const root = projectRoot();
+let webhook: Awaited<ReturnType<typeof startWebhookProcess>> | undefined;
+let stopping: Promise<void> | undefined;
+/** Stops everything once, however many signals arrive. */
+const stop = (code: number) =>
+  (stopping ??= (async () => {
+    say('\nstopping…');
+    await webhook?.stop();
+    await plane.stop();
+    process.exit(code);
+  })());
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  say(`control plane ready (${elapsed()}): ${plane.server || 'existing cluster'}`);
+  await installCrds(plane);
+  say(`CRDs installed (${elapsed()}): frappebenches.vyogo.tech (fb), frappesites.vyogo.tech (fs)`);
+  webhook = await startWebhookProcess(plane);
+  say(
+    `webhooks serving at ${webhook.url} and registered (${elapsed()}); server log: ${webhook.process.logFile}`,
+  );
+
+  await plane.kubectl(['create', 'namespace', 'erp']);
+  for (const file of ['bench.yaml', 'site.yaml']) {
+    const applied = await plane.kubectl(['apply', '-f', join(root, 'examples', file)]);
+    say(`\n$ kubectl apply -f examples/${file}\n${applied.stdout}${applied.stderr}`.trimEnd());
+  }
+  for (const [kind, name] of [
+    ['frappebench', 'erpnext'],
+    ['frappesite', 'acme'],
+  ] as const) {
+    const stored = parse((await plane.kubectl(['get', kind, name, '-n', 'erp', '-o', 'yaml'])).stdout) as {
+      spec: Record<string, unknown>;
+    };
+    const written = (
+      parse(
+        await readFile(join(root, 'examples', kind === 'frappebench' ? 'bench.yaml' : 'site.yaml'), 'utf8'),
+      ) as { spec: Record<string, unknown> }
+    ).spec;
+    const added = Object.keys(stored.spec).filter((field) => !(field in written));
+    say(`\n${kind} ${name}: the webhook wrote ${added.length} top-level defaults: ${added.join(', ')}`);
+    say(`  e.g. spec.dbConfig = ${JSON.stringify(stored.spec.dbConfig)}`);
+  }
+  const denied = await plane.kubectl(['apply', '-f', join(root, 'examples', 'invalid-site.yaml')]);
+  say(
+    `\n$ kubectl apply -f examples/invalid-site.yaml   # intentionally invalid (exit code ${denied.code})\n${denied.stderr.replaceAll('] ; ', ']\n    ').replaceAll(']; ', '];\n    ')}`,
+  );
+
+  say(
+    `\nready in ${elapsed()}. Point kubectl at it:\n\n  export KUBECONFIG=${plane.kubeconfig}\n  ${join(binDir, 'kubectl')} get fb,fs -A\n\nCtrl-C stops everything.`,
+  );
+  await new Promise(() => undefined);
+} catch (error) {
+  say(`dev failed: ${(error as Error).message}`);
+  await stop(1);
+}
