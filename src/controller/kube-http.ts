@@ -1,7 +1,8 @@
 // Raw JSON requests to the API server, with the credentials of a kubeconfig (client-node's
 // KubeConfig reads it and applies its TLS and auth). Lists and watches stay plain JSON: no model
 // classes, no Date objects, exactly what the webhook and the rules see.
-import { request, type RequestOptions } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { Agent, request, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -17,6 +18,8 @@ export class KubeApiError extends Error {
 
 export interface KubeHttp {
   getJSON(path: string): Promise<unknown>;
+  /** Sends a JSON body (POST, PUT, DELETE…); resolves with the parsed answer, throws KubeApiError on ≥ 300. */
+  sendJSON(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Streams a watch: one parsed JSON object per line until the server ends it or signal aborts. */
   watch(
     path: string,
@@ -36,25 +39,38 @@ export function kubeHttp(config: KubeConfig): KubeHttp {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const base = new URL(cluster.server);
+  // Keep connections alive between requests (watches hold their own).
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
-  async function open(path: string, signal?: AbortSignal) {
+  async function open(path: string, signal?: AbortSignal, method = 'GET', body?: string) {
     const options: RequestOptions = {
       host: base.hostname,
       port: base.port || 443,
       path: `${base.pathname.replace(/\/$/, '')}${path}`,
-      method: 'GET',
-      headers: { accept: 'application/json' },
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       signal,
+      agent,
     };
     await config.applyToHTTPSOptions(options);
-    return new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    return new Promise<IncomingMessage>((resolve, reject) => {
       const req = request(options, resolve);
       req.on('error', reject);
-      req.end();
+      req.end(body);
     });
   }
 
-  async function failure(response: import('node:http').IncomingMessage): Promise<KubeApiError> {
+  async function readJSON(response: IncomingMessage): Promise<unknown> {
+    let text = '';
+    response.setEncoding('utf8');
+    for await (const chunk of response) text += chunk;
+    return JSON.parse(text) as unknown;
+  }
+
+  async function failure(response: IncomingMessage): Promise<KubeApiError> {
     let body = '';
     for await (const chunk of response) body += chunk;
     let message = body.slice(0, 500);
@@ -70,10 +86,17 @@ export function kubeHttp(config: KubeConfig): KubeHttp {
     async getJSON(path) {
       const response = await open(path);
       if (response.statusCode !== 200) throw await failure(response);
-      let body = '';
-      response.setEncoding('utf8');
-      for await (const chunk of response) body += chunk;
-      return JSON.parse(body) as unknown;
+      return readJSON(response);
+    },
+    async sendJSON(method, path, body) {
+      const response = await open(
+        path,
+        undefined,
+        method,
+        body === undefined ? undefined : JSON.stringify(body),
+      );
+      if ((response.statusCode ?? 0) >= 300) throw await failure(response);
+      return readJSON(response);
     },
     async watch(path, onEvent, { signal, idleTimeoutMs }) {
       const response = await open(path, signal);
