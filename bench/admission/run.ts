@@ -4,14 +4,13 @@
 // server CPU time per request from /proc, latency percentiles at a fixed rate (half the
 // baseline's saturation), the median of the per-pair ratios.
 //
-//   npm run build && node dist/bench/admission/run.js [--pairs 3] [--seconds 5]
+//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create"]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { builtCli } from '../../src/dev/paths.js';
 import { selfSignedCert } from '../lib/certs.js';
-import { cpuSeconds, startServer } from '../lib/process.js';
+import { cpuSeconds, offlineServeCommand, startServer } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
 import { scenarios } from './reviews.js';
 
@@ -20,6 +19,7 @@ const { values } = parseArgs({
     pairs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '16' },
+    only: { type: 'string' },
   },
 });
 const pairs = Number(values.pairs);
@@ -29,7 +29,6 @@ const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const PORT = 19443;
 const dist = fileURLToPath(new URL('..', import.meta.url)); // dist/bench/
-const cli = builtCli();
 
 interface Measure {
   rps: number;
@@ -47,20 +46,7 @@ const servers = {
     cert.key,
     String(PORT),
   ],
-  candidate: [
-    process.execPath,
-    cli,
-    'serve',
-    '--offline',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(PORT),
-    '--tls-cert-file',
-    cert.cert,
-    '--tls-private-key-file',
-    cert.key,
-  ],
+  candidate: offlineServeCommand(PORT, cert),
 };
 
 async function measure(
@@ -100,7 +86,7 @@ const fmt = (x: number, digits = 0) => x.toFixed(digits).padStart(8);
 console.log(
   `admission benchmark: ${pairs} interleaved pairs × ${seconds}s, server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256`,
 );
-for (const scenario of scenarios()) {
+for (const scenario of scenarios().filter((s) => !values.only || s.name.includes(values.only))) {
   const bodyFile = join(cert.dir, `${scenario.path.slice(1)}.json`);
   await writeFile(bodyFile, scenario.body);
   const saturation = await wrkScript(cert.dir, bodyFile);

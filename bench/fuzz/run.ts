@@ -6,9 +6,8 @@
 //   npm run build && node dist/bench/fuzz/run.js [--count 100000] [--seed 1] [--concurrency 16]
 import { Agent, request } from 'node:https';
 import { parseArgs } from 'node:util';
-import { builtCli } from '../../src/dev/paths.js';
 import { selfSignedCert } from '../lib/certs.js';
-import { peakRssMiB, startServer } from '../lib/process.js';
+import { offlineServeCommand, peakRssMiB, startServer } from '../lib/process.js';
 import { fuzzRequest, seededRandom, type FuzzRequest } from './reviews.js';
 
 export interface FuzzReport {
@@ -79,24 +78,9 @@ export async function fuzz(options: {
   port: number;
 }): Promise<FuzzReport> {
   const cert = await selfSignedCert('ec');
-  const cli = builtCli();
-  const server = await startServer(
-    [
-      process.execPath,
-      cli,
-      'serve',
-      '--offline',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(options.port),
-      '--tls-cert-file',
-      cert.cert,
-      '--tls-private-key-file',
-      cert.key,
-    ],
-    { readyUrl: `https://127.0.0.1:${options.port}/readyz` },
-  );
+  const server = await startServer(offlineServeCommand(options.port, cert), {
+    readyUrl: `https://127.0.0.1:${options.port}/readyz`,
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency, rejectUnauthorized: false });
   const random = seededRandom(options.seed);
   const report: FuzzReport = {

@@ -2,8 +2,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { builtCli } from '../../src/dev/paths.js';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** The command line of `frappe-admission serve --offline` on 127.0.0.1 with the given certificate. */
+export function offlineServeCommand(port: number, cert: { cert: string; key: string }): string[] {
+  return [
+    process.execPath,
+    builtCli(),
+    'serve',
+    '--offline',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--tls-cert-file',
+    cert.cert,
+    '--tls-private-key-file',
+    cert.key,
+  ];
+}
 
 export interface ServerProcess {
   child: ChildProcess;

@@ -59,8 +59,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!(drainDelaySeconds >= 0)) throw new UsageError('--drain-delay-seconds must be a number ≥ 0');
 
   const config = await loadOperatorConfig(values.config);
-  // One JSON line per decision, written asynchronously so logging stays off the request's path.
-  const logger = pino({ base: { component: 'webhook' } }, pino.destination({ sync: false, fd: 1 }));
+  // One JSON line per decision, written asynchronously and in batches of 4 KiB so logging stays
+  // off the request's path (one write syscall per ~15 decisions); flushed every second and on shutdown.
+  const logger = pino(
+    { base: { component: 'webhook' } },
+    pino.destination({ sync: false, fd: 1, minLength: 4096 }),
+  );
+  const flusher = setInterval(() => logger.flush(), 1000);
+  flusher.unref();
   const cluster = await clusterSource(values.offline, values.kubeconfig ?? io.env.KUBECONFIG, logger);
   let server;
   try {
@@ -93,6 +99,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         )
         .finally(() => {
           cluster.stop();
+          clearInterval(flusher);
           logger.flush();
         });
     };

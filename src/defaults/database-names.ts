@@ -6,11 +6,15 @@ export const DATABASE_NAME_LIMIT = 64;
 export const DATABASE_USER_LIMIT = 32;
 export const DATABASE_IDENTIFIER = /^[A-Za-z0-9_]+$/;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** FNV-1a 32-bit over the UTF-8 bytes of text, as 8 lower-case hex characters. */
 export function fnv1a32(text: string): string {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
+  // Host names are ASCII: their UTF-8 bytes are their char codes, no encoding needed.
+  const bytes = ASCII.test(text) ? text : new TextEncoder().encode(text);
+  for (let i = 0; i < bytes.length; i++) {
+    hash ^= typeof bytes === 'string' ? bytes.charCodeAt(i) : (bytes[i] as number);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash.toString(16).padStart(8, '0');
@@ -24,10 +28,15 @@ export function identifierSafe(siteName: string): string {
     .replace(/^_|_$/g, '');
 }
 
-export function defaultDatabaseName(namespace: string, siteName: string): string {
-  return `_${fnv1a32(`${namespace}/${siteName}`)}_${identifierSafe(siteName)}`.slice(0, DATABASE_NAME_LIMIT);
-}
-
-export function defaultDatabaseUser(namespace: string, siteName: string): string {
-  return `u${fnv1a32(`${namespace}/${siteName}`)}_${identifierSafe(siteName)}`.slice(0, DATABASE_USER_LIMIT);
+/** The generated database name and user of a site: `_<h>_<s>` cut to 64, `u<h>_<s>` cut to 32. */
+export function defaultDatabaseIdentifiers(
+  namespace: string,
+  siteName: string,
+): { databaseName: string; databaseUser: string } {
+  const hash = fnv1a32(`${namespace}/${siteName}`);
+  const safe = identifierSafe(siteName);
+  return {
+    databaseName: `_${hash}_${safe}`.slice(0, DATABASE_NAME_LIMIT),
+    databaseUser: `u${hash}_${safe}`.slice(0, DATABASE_USER_LIMIT),
+  };
 }

@@ -6,7 +6,7 @@ import { siteChildNames } from '../api/child-names.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { OperatorConfig } from './config.js';
 import { carryOver, type Defaulted, type DefaultingContext } from './bench.js';
-import { defaultDatabaseName, defaultDatabaseUser } from './database-names.js';
+import { defaultDatabaseIdentifiers } from './database-names.js';
 import { valueAt } from '../api/json.js';
 import { DefaultsRecorder } from './recorder.js';
 
@@ -43,8 +43,9 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
 
   fillDatabase(site, benchDatabase(site, context), config);
   if (typeof siteName === 'string' && siteName !== '') {
-    site.fill(['spec', 'dbConfig', 'databaseName'], defaultDatabaseName(namespace, siteName));
-    site.fill(['spec', 'dbConfig', 'databaseUser'], defaultDatabaseUser(namespace, siteName));
+    const { databaseName, databaseUser } = defaultDatabaseIdentifiers(namespace, siteName);
+    site.fill(['spec', 'dbConfig', 'databaseName'], databaseName);
+    site.fill(['spec', 'dbConfig', 'databaseUser'], databaseUser);
   }
 
   const ingressClass = config.ingressClassName ?? view.defaultIngressClass()?.metadata.name;

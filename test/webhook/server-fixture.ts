@@ -133,3 +133,30 @@ export async function startTestServer(
     get: (path) => send(port, ca, 'GET', path),
   };
 }
+
+/** One POST over a shared (keep-alive) agent: the status and headers, or the transport error. */
+export function postOver(
+  agent: import('node:https').Agent,
+  port: number,
+  path: string,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> } | { error: unknown }> {
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
+    req.on('error', (error) => resolve({ error }));
+    req.end(body);
+  });
+}

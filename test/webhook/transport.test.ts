@@ -3,14 +3,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { builtCli } from '../../src/dev/paths.js';
 import { freePort } from '../../src/dev/control-plane.js';
 import { issueCertificate } from '../../src/dev/pki.js';
-import { send, startTestServer, testCertificates } from './server-fixture.js';
+import { postOver, send, startTestServer, testCertificates } from './server-fixture.js';
 
 const fixture = readFileSync(new URL('../fixtures/admission/site-create.json', import.meta.url), 'utf8');
 
@@ -90,30 +90,9 @@ describe('certificate rotation', () => {
       const load = (async () => {
         while (!stop) {
           sent++;
-          await new Promise<void>((resolve) => {
-            const req = request(
-              {
-                host: '127.0.0.1',
-                port: t.port,
-                path: VALIDATE_SITE,
-                method: 'POST',
-                agent,
-                headers: { 'content-type': 'application/json' },
-              },
-              (res) => {
-                res.resume();
-                res.on('end', () => {
-                  if (res.statusCode !== 200) failures.push(res.statusCode);
-                  resolve();
-                });
-              },
-            );
-            req.on('error', (error) => {
-              failures.push(error);
-              resolve();
-            });
-            req.end(fixture);
-          });
+          const answer = await postOver(agent, t.port, VALIDATE_SITE, fixture);
+          if ('error' in answer) failures.push(answer.error);
+          else if (answer.status !== 200) failures.push(answer.status);
         }
       })();
       await version('v2');
@@ -190,34 +169,10 @@ describe('SIGTERM under load (the real binary)', () => {
     const worker = async () => {
       while (!stop) {
         const afterSignal = signalled;
-        await new Promise<void>((resolve) => {
-          const req = request(
-            {
-              host: '127.0.0.1',
-              port,
-              path: VALIDATE_SITE,
-              method: 'POST',
-              agent,
-              headers: { 'content-type': 'application/json' },
-            },
-            (res) => {
-              res.resume();
-              res.on('end', () => {
-                results.push({
-                  status: res.statusCode ?? 0,
-                  close: res.headers.connection === 'close',
-                  afterSignal,
-                });
-                resolve();
-              });
-            },
-          );
-          req.on('error', (error) => {
-            failures.push(error);
-            resolve();
-          });
-          req.end(fixture);
-        });
+        const answer = await postOver(agent, port, VALIDATE_SITE, fixture);
+        if ('error' in answer) failures.push(answer.error);
+        else
+          results.push({ status: answer.status, close: answer.headers.connection === 'close', afterSignal });
       }
     };
     const workers = Array.from({ length: 4 }, worker);

@@ -1,0 +1,32 @@
+// Generated database identifiers (API.md §4), checked against independently computed values.
+import { describe, expect, it } from 'vitest';
+import { defaultDatabaseIdentifiers, fnv1a32, identifierSafe } from '../../../src/defaults/database-names.js';
+
+describe('database identifiers', () => {
+  it.each([
+    ['', '811c9dc5'],
+    ['a', 'e40c292c'],
+    ['foobar', 'bf9cf968'],
+    ['erp/shop.acme.example', '66369155'],
+    ['ns/Ω.example', '21cc16da'],
+  ])('fnv1a32(%j) = %s (over UTF-8 bytes)', (text, hash) => {
+    expect(fnv1a32(text)).toBe(hash);
+  });
+
+  it('keeps [A-Za-z0-9_], turns the rest into single underscores, trims them', () => {
+    expect(identifierSafe('--Shop.acme--example..com__')).toBe('Shop_acme_example_com');
+  });
+
+  it('cuts the name to 64 and the user to 32 characters', () => {
+    const { databaseName, databaseUser } = defaultDatabaseIdentifiers('erp', `${'a'.repeat(80)}.example.com`);
+    expect(databaseName).toHaveLength(64);
+    expect(databaseUser).toHaveLength(32);
+    expect(databaseName.startsWith(`_${fnv1a32(`erp/${'a'.repeat(80)}.example.com`)}_aaa`)).toBe(true);
+  });
+
+  it('differs by namespace for the same siteName (generateName-safe, no metadata.name needed)', () => {
+    expect(defaultDatabaseIdentifiers('a', 'x.example').databaseName).not.toBe(
+      defaultDatabaseIdentifiers('b', 'x.example').databaseName,
+    );
+  });
+});
