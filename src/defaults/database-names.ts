@@ -6,7 +6,8 @@ export const DATABASE_NAME_LIMIT = 64;
 export const DATABASE_USER_LIMIT = 32;
 export const DATABASE_IDENTIFIER = /^[A-Za-z0-9_]+$/;
 
-const ASCII = /^[\x00-\x7f]*$/;
+// Printable ASCII covers host names; anything else takes the encoder.
+const ASCII = /^[ -~]*$/;
 
 /** FNV-1a 32-bit over the UTF-8 bytes of text, as 8 lower-case hex characters. */
 export function fnv1a32(text: string): string {
