@@ -1,0 +1,71 @@
+// `frappe-admission webhook-config` prints the configurations of API.md §7 for a URL-served webhook.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from './run-cli.js';
+
+describe('webhook-config', () => {
+  it('prints mutating and validating configurations with url + caBundle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fa-whc-'));
+    const ca = join(dir, 'ca.crt');
+    await writeFile(ca, 'PEM BYTES');
+    const result = await runCli([
+      'webhook-config',
+      '--url',
+      'https://127.0.0.1:9443/',
+      '--ca-file',
+      ca,
+      '--namespace',
+      'ops',
+    ]);
+    expect(result.code).toBe(0);
+    const [mutating, validating] = parseAllDocuments(result.stdout).map((d) => d.toJS());
+    expect(mutating.kind).toBe('MutatingWebhookConfiguration');
+    expect(validating.kind).toBe('ValidatingWebhookConfiguration');
+    const hooks = [...mutating.webhooks, ...validating.webhooks];
+    expect(hooks.map((h: { clientConfig: { url: string } }) => h.clientConfig.url).sort()).toEqual([
+      'https://127.0.0.1:9443/mutate-vyogo-tech-v1alpha1-frappebench',
+      'https://127.0.0.1:9443/mutate-vyogo-tech-v1alpha1-frappesite',
+      'https://127.0.0.1:9443/validate-vyogo-tech-v1alpha1-frappebench',
+      'https://127.0.0.1:9443/validate-vyogo-tech-v1alpha1-frappesite',
+    ]);
+    for (const hook of hooks) {
+      expect(hook).toMatchObject({
+        admissionReviewVersions: ['v1'],
+        sideEffects: 'None',
+        matchPolicy: 'Equivalent',
+        timeoutSeconds: 5,
+        failurePolicy: 'Fail',
+        clientConfig: { caBundle: Buffer.from('PEM BYTES').toString('base64') },
+        namespaceSelector: {
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['ops'] }],
+        },
+      });
+    }
+    expect(mutating.webhooks[0].rules[0].operations).toEqual(['CREATE', 'UPDATE']);
+    expect(validating.webhooks[0].rules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    expect(
+      validating.webhooks.map((h: { rules: { resources: string[] }[] }) => h.rules[0]!.resources[0]),
+    ).toEqual(['frappebenches', 'frappesites']);
+  });
+
+  it('lets the mutating webhook fail open, and rejects a missing or plain-http URL', async () => {
+    const open = await runCli([
+      'webhook-config',
+      '--url',
+      'https://h:1',
+      '--mutating-failure-policy',
+      'Ignore',
+    ]);
+    const [mutating, validating] = parseAllDocuments(open.stdout).map((d) => d.toJS());
+    expect(mutating.webhooks[0].failurePolicy).toBe('Ignore');
+    expect(validating.webhooks[0].failurePolicy).toBe('Fail');
+    for (const args of [[], ['--url', 'http://h:1']]) {
+      const bad = await runCli(['webhook-config', ...args]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('webhook-config needs --url https://HOST:PORT');
+    }
+  });
+});
