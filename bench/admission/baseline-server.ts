@@ -25,3 +25,4 @@ for (const path of [
 }
 app.get('/readyz', async () => 'ok');
 await app.listen({ host: '127.0.0.1', port: Number(port) });
+process.once('SIGINT', () => void app.close().then(() => process.exit(0)));
