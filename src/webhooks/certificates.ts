@@ -34,7 +34,7 @@ export function checkKeyPair(pair: KeyPair): X509Certificate {
 
 export class CertificateWatcher {
   private current?: KeyPair;
-  private watcher?: FSWatcher;
+  private readonly watchers: FSWatcher[] = [];
   private poller?: NodeJS.Timeout;
   private checking?: Promise<void>;
 
@@ -46,11 +46,12 @@ export class CertificateWatcher {
     this.use(pair, checkKeyPair(pair));
     const directories = new Set([dirname(this.options.certFile), dirname(this.options.keyFile)]);
     for (const directory of directories) {
-      this.watcher = watch(directory, () => void this.check());
-      this.watcher.on('error', (error) =>
+      const watcher = watch(directory, () => void this.check());
+      watcher.on('error', (error) =>
         this.options.logger?.warn({ err: error }, 'certificate directory watch failed; polling'),
       );
-      this.watcher.unref();
+      watcher.unref();
+      this.watchers.push(watcher);
     }
     this.poller = setInterval(() => void this.check(), this.options.pollIntervalMs ?? 10_000);
     this.poller.unref();
@@ -58,7 +59,7 @@ export class CertificateWatcher {
   }
 
   stop(): void {
-    this.watcher?.close();
+    for (const watcher of this.watchers.splice(0)) watcher.close();
     clearInterval(this.poller);
   }
 
