@@ -26,7 +26,14 @@ async function clusterSource(
 ): Promise<ClusterSource> {
   if (offline) return { view: staticClusterView([]), ready: () => true, stop: () => undefined };
   const { startInformerClusterView } = await import('../controller/informer-cluster-view.js');
-  return startInformerClusterView({ kubeconfig, logger });
+  try {
+    return startInformerClusterView({ kubeconfig, logger });
+  } catch (error) {
+    throw new UsageError(
+      `no cluster to watch: ${(error as Error).message} (pass --kubeconfig, or --offline)`,
+      { cause: error },
+    );
+  }
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {

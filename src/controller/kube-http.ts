@@ -3,6 +3,9 @@
 // classes, no Date objects, exactly what the webhook and the rules see.
 import type { IncomingMessage } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -28,10 +31,17 @@ export interface KubeHttp {
   ): Promise<void>;
 }
 
+/**
+ * The kubeconfig file given, else the in-cluster service account, else ~/.kube/config. Unlike
+ * loadFromDefault() it never falls back to an unauthenticated http://localhost:8080.
+ */
 export function loadKubeConfig(kubeconfig?: string): KubeConfig {
   const config = new KubeConfig();
+  const home = join(homedir(), '.kube', 'config');
   if (kubeconfig) config.loadFromFile(kubeconfig);
-  else config.loadFromDefault();
+  else if (process.env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
+  else if (existsSync(home)) config.loadFromFile(home);
+  else throw new Error('no kubeconfig: not in a cluster, no $KUBECONFIG and no ~/.kube/config');
   return config;
 }
 

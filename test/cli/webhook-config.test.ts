@@ -69,3 +69,27 @@ describe('webhook-config', () => {
     }
   });
 });
+
+describe('serve', () => {
+  it('refuses to start without a cluster to watch, saying how to give one', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'fa-home-'));
+    const env = { ...process.env, HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' };
+    const result = await runCli(['serve', '--tls-cert-file', 'x', '--tls-private-key-file', 'y'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: no cluster to watch: no kubeconfig');
+    expect(result.stderr).toContain('(pass --kubeconfig, or --offline)');
+  });
+
+  it('names a missing certificate file', async () => {
+    const result = await runCli([
+      'serve',
+      '--offline',
+      '--tls-cert-file',
+      '/nope.crt',
+      '--tls-private-key-file',
+      '/nope.key',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: cannot serve: ENOENT.*\/nope\.(crt|key)/);
+  });
+});
