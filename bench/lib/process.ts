@@ -7,7 +7,11 @@ import { builtCli } from '../../src/dev/paths.js';
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** The command line of `frappe-admission serve --offline` on 127.0.0.1 with the given certificate. */
-export function offlineServeCommand(port: number, cert: { cert: string; key: string }): string[] {
+export function offlineServeCommand(
+  port: number,
+  cert: { cert: string; key: string },
+  ...extra: string[]
+): string[] {
   return [
     process.execPath,
     builtCli(),
@@ -21,6 +25,7 @@ export function offlineServeCommand(port: number, cert: { cert: string; key: str
     cert.cert,
     '--tls-private-key-file',
     cert.key,
+    ...extra,
   ];
 }
 

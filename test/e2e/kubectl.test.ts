@@ -31,6 +31,11 @@ async function apply(yaml: string, ...flags: string[]) {
   return kubectl(['apply', ...flags, '-f', '-'], yaml);
 }
 
+/** `kubectl patch --type=merge`, the way a person changes one field. */
+function mergePatch(kind: string, name: string, namespace: string, patch: string) {
+  return kubectl(['patch', kind, name, '-n', namespace, '--type=merge', '-p', patch]);
+}
+
 async function getYaml(kind: string, namespace: string, name: string) {
   const result = await kubectl(['get', kind, name, '-n', namespace, '-o', 'yaml']);
   expect(result.stderr).toBe('');
@@ -172,68 +177,33 @@ provisioner: nfs.csi.k8s.io
     expect((await apply(bench(ns, 'erpnext', `  storageClassName: ${ns}-nfs\n`))).code).toBe(0);
     expect((await getYaml('frappebench', ns, 'erpnext')).spec.storageAccessMode).toBe('ReadWriteMany');
 
-    const shrink = await kubectl([
-      'patch',
-      'frappebench',
-      'erpnext',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      '{"spec":{"storageSize":"5Gi"}}',
-    ]);
+    const shrink = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageSize":"5Gi"}}');
     expect(shrink.code).toBe(1);
     expect(shrink.stderr).toMatch(/storageSize.*\[B-STO-1\]/);
-    const reclass = await kubectl([
-      'patch',
-      'frappebench',
-      'erpnext',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      '{"spec":{"storageClassName":"other"}}',
-    ]);
+    const reclass = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageClassName":"other"}}');
     expect(reclass.code).toBe(1);
     expect(reclass.stderr).toMatch(/storageClassName.*immutable.*\[B-STO-2\]/);
-    const grow = await kubectl([
-      'patch',
-      'frappebench',
-      'erpnext',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      '{"spec":{"storageSize":"30Gi"}}',
-    ]);
+    const grow = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageSize":"30Gi"}}');
     expect(grow.code).toBe(0);
   });
 
   it('denies database and siteName changes on a site', async () => {
     const ns = await freshNamespace('immutable');
     expect((await apply(site(ns, 'acme', `acme.${ns}.example.com`))).code).toBe(0);
-    const database = await kubectl([
-      'patch',
+    const database = await mergePatch(
       'frappesite',
       'acme',
-      '-n',
       ns,
-      '--type=merge',
-      '-p',
       '{"spec":{"dbConfig":{"databaseName":"other"}}}',
-    ]);
+    );
     expect(database.code).toBe(1);
     expect(database.stderr).toMatch(/dbConfig\.databaseName.*immutable.*\[S-IMM-2\]/);
-    const renamed = await kubectl([
-      'patch',
+    const renamed = await mergePatch(
       'frappesite',
       'acme',
-      '-n',
       ns,
-      '--type=merge',
-      '-p',
       `{"spec":{"siteName":"new.${ns}.example.com"}}`,
-    ]);
+    );
     expect(renamed.code).toBe(1);
     expect(renamed.stderr).toMatch(/siteName.*immutable.*\[S-IMM-1\]/);
   });
@@ -323,49 +293,23 @@ describe('with the webhooks removed', () => {
       const badName = await apply(site(ns, 'upper', 'Upper.Example.com'));
       expect(badName.code).toBe(1);
       expect(badName.stderr).toMatch(/is invalid.*siteName must be a lower-case DNS name.*\[S-NAME-1\]/);
-      const shrink = await kubectl([
-        'patch',
-        'frappebench',
-        'erpnext',
-        '-n',
-        ns,
-        '--type=merge',
-        '-p',
-        '{"spec":{"storageSize":"1Gi"}}',
-      ]);
+      const shrink = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageSize":"1Gi"}}');
       expect(shrink.stderr).toMatch(/storageSize must not decrease \[B-STO-1\]/);
-      const replicas = await kubectl([
-        'patch',
+      const replicas = await mergePatch(
         'frappebench',
         'erpnext',
-        '-n',
         ns,
-        '--type=merge',
-        '-p',
         '{"spec":{"componentReplicas":{"gunicorn":0}}}',
-      ]);
+      );
       expect(replicas.stderr).toMatch(/at least 1 replica \[B-REP-1\]/);
-      const moved = await kubectl([
-        'patch',
-        'frappesite',
-        'acme',
-        '-n',
-        ns,
-        '--type=merge',
-        '-p',
-        '{"spec":{"benchRef":{"name":"other"}}}',
-      ]);
+      const moved = await mergePatch('frappesite', 'acme', ns, '{"spec":{"benchRef":{"name":"other"}}}');
       expect(moved.stderr).toMatch(/benchRef is immutable \[S-IMM-1\]/);
-      const database = await kubectl([
-        'patch',
+      const database = await mergePatch(
         'frappesite',
         'acme',
-        '-n',
         ns,
-        '--type=merge',
-        '-p',
         '{"spec":{"dbConfig":{"provider":"external"}}}',
-      ]);
+      );
       expect(database.stderr).toMatch(/dbConfig\.provider is immutable once set \[S-IMM-2\]/);
     } finally {
       expect((await kubectl(['apply', '-f', '-'], webhookConfiguration)).code).toBe(0);

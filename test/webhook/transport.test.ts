@@ -7,7 +7,7 @@ import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { builtCli } from '../../src/dev/paths.js';
+import { offlineServeCommand } from '../../bench/lib/process.js';
 import { freePort } from '../../src/dev/control-plane.js';
 import { issueCertificate } from '../../src/dev/pki.js';
 import { postOver, send, startTestServer, testCertificates } from './server-fixture.js';
@@ -137,25 +137,8 @@ describe('SIGTERM under load (the real binary)', () => {
     const { ca, serving } = await testCertificates();
     const caPem = await readFile(ca.cert);
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        builtCli(),
-        'serve',
-        '--offline',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--tls-cert-file',
-        serving.cert,
-        '--tls-private-key-file',
-        serving.key,
-        '--drain-delay-seconds',
-        '1',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const [node, ...args] = offlineServeCommand(port, serving, '--drain-delay-seconds', '1');
+    const child = spawn(node as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await until(
       async () => (await send(port, caPem, 'GET', '/readyz').catch(() => ({ status: 0 }))).status === 200,
