@@ -23,10 +23,23 @@ export function fnv1a32(text: string): string {
 
 /** siteName with every character outside [A-Za-z0-9_] as `_`, runs of `_` collapsed, trimmed. */
 export function identifierSafe(siteName: string): string {
-  return siteName
-    .replace(/[^A-Za-z0-9_]/g, '_')
-    .replace(/_+/g, '_')
-    .replace(/^_|_$/g, '');
+  // One pass (this runs on every site admission): keep [A-Za-z0-9_], turn any run of other
+  // characters and underscores into one `_`, drop it at either end.
+  let safe = '';
+  let pendingUnderscore = false;
+  for (let i = 0; i < siteName.length; i++) {
+    const code = siteName.charCodeAt(i);
+    const alphanumeric =
+      (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+    if (!alphanumeric) {
+      pendingUnderscore = true;
+      continue;
+    }
+    if (pendingUnderscore && safe !== '') safe += '_';
+    pendingUnderscore = false;
+    safe += siteName[i];
+  }
+  return safe;
 }
 
 /** The generated database name and user of a site: `_<h>_<s>` cut to 64, `u<h>_<s>` cut to 32. */

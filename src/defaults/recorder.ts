@@ -43,22 +43,27 @@ export class DefaultsRecorder {
    * path. A present non-object parent (a schema error) is left alone: nothing is filled.
    */
   fill<T>(path: readonly string[], value: T): unknown {
-    let node = this.root;
-    for (let i = 0; i < path.length; i++) {
-      const key = path[i] as string;
-      const child = node[key];
-      if (isAbsent(child)) {
-        const subtree = this.nest(path, i + 1, value);
-        node[key] = subtree;
-        if (!this.added.has(node))
-          this.patch.push({ op: 'add', path: pointerTo(path, i + 1), value: subtree });
-        return value;
-      }
-      if (i === path.length - 1) return child;
+    // Read first: a present leaf (the common case once an object has been defaulted) copies nothing.
+    let node: Json = this.root;
+    let depth = 0;
+    for (; depth < path.length; depth++) {
+      const child = node[path[depth] as string];
+      if (isAbsent(child)) break;
+      if (depth === path.length - 1) return child;
       if (!isObject(child)) return undefined;
-      node = this.writable(node, key, child);
+      node = child;
     }
-    return undefined;
+    // path[depth] is absent: make its parents writable, then add the subtree.
+    node = this.root;
+    for (let i = 0; i < depth; i++) {
+      const key = path[i] as string;
+      node = this.writable(node, key, node[key] as Json);
+    }
+    node[path[depth] as string] = this.nest(path, depth + 1, value);
+    if (!this.added.has(node)) {
+      this.patch.push({ op: 'add', path: pointerTo(path, depth + 1), value: node[path[depth] as string] });
+    }
+    return value;
   }
 
   private adopt(object: Json): void {

@@ -1,4 +1,5 @@
 // Generated database identifiers (API.md §4), checked against independently computed values.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultDatabaseIdentifiers, fnv1a32, identifierSafe } from '../../../src/defaults/database-names.js';
 
@@ -15,6 +16,25 @@ describe('database identifiers', () => {
 
   it('keeps [A-Za-z0-9_], turns the rest into single underscores, trims them', () => {
     expect(identifierSafe('--Shop.acme--example..com__')).toBe('Shop_acme_example_com');
+    expect(identifierSafe('_a_b_')).toBe('a_b');
+    expect(identifierSafe('Ω')).toBe('');
+  });
+
+  it('agrees with the definition written as three regular expressions, on any string', () => {
+    const byDefinition = (text: string) =>
+      text
+        .replace(/[^A-Za-z0-9_]/g, '_')
+        .replace(/_+/g, '_')
+        .replace(/^_|_$/g, '');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'Z', '9', '_', '.', '-', 'é', '😀', ' ') }),
+        (text) => {
+          expect(identifierSafe(text)).toBe(byDefinition(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('cuts the name to 64 and the user to 32 characters', () => {

@@ -174,6 +174,16 @@ describe.each([
     );
   });
 
+  it('copies nothing when there is nothing to fill (the defaulted spec comes back as is)', () => {
+    fc.assert(
+      fc.property(objects, (input) => {
+        const defaulted = run(input).object;
+        expect(run(defaulted).object.spec).toBe(defaulted.spec);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never overwrites a value the user wrote', () => {
     fc.assert(
       fc.property(objects, (input) => {
