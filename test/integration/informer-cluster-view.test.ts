@@ -1,6 +1,6 @@
 // The informer-backed cluster view against the real API server: it syncs, follows adds and
 // deletes in its indexes, sees default classes and installed CRDs, and a watch that ends resumes
-// from its resourceVersion without relisting.
+// from its resourceVersion without relisting, and a 410 Gone relists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrappeSite } from '../../src/api/frappe-site.js';
 import {
@@ -115,6 +115,51 @@ describe('reflector', () => {
       await eventually(async () => (seen.includes('late') ? true : undefined));
       expect(lists).toBe(1);
       expect(reflector.store.get(`${ns}/late`)?.spec.siteName).toBe(`late.${ns}.example.com`);
+    } finally {
+      reflector.stop();
+    }
+  });
+
+  it('relists when the API server answers 410 Gone to a watch from a resourceVersion too old', async () => {
+    const ns = await freshNamespace('relist');
+    await kubectl(['apply', '-f', '-'], site(ns, 'before', 'b'));
+    const http = kubeHttp(loadKubeConfig(cluster().kubeconfig));
+    const watches: string[] = [];
+    const errors: number[] = [];
+    let lists = 0;
+    const reflector = new Reflector<FrappeSite>({
+      http: {
+        ...http,
+        // The first watch asks for resourceVersion 1, long compacted out of the watch cache:
+        // the real API server ends it with an ERROR event, code 410 (too old resource version).
+        watch: (path, onEvent, options) => {
+          const asked =
+            watches.length === 0 ? path.replace(/resourceVersion=\d+/, 'resourceVersion=1') : path;
+          watches.push(asked);
+          return http.watch(
+            asked,
+            (event) => {
+              const { type, object } = event as { type: string; object: { code?: number } };
+              if (type === 'ERROR') errors.push(object.code ?? 0);
+              onEvent(event);
+            },
+            options,
+          );
+        },
+      },
+      path: `/apis/vyogo.tech/v1alpha1/namespaces/${ns}/frappesites`,
+      handlers: { onReplace: () => lists++ },
+    });
+    reflector.start();
+    try {
+      await reflector.waitForSync();
+      await eventually(async () => (lists === 2 ? true : undefined));
+      expect(errors).toEqual([410]);
+      expect(watches[0]).toMatch(/resourceVersion=1(&|$)/);
+      await kubectl(['apply', '-f', '-'], site(ns, 'after', 'b'));
+      await eventually(async () => (reflector.store.has(`${ns}/after`) ? true : undefined));
+      expect([...reflector.store.keys()].sort()).toEqual([`${ns}/after`, `${ns}/before`]);
+      expect(lists).toBe(2);
     } finally {
       reflector.stop();
     }
