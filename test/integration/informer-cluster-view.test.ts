@@ -1,6 +1,7 @@
 // The informer-backed cluster view against the real API server: it syncs, follows adds and
 // deletes in its indexes, sees default classes and installed CRDs, and a watch that ends resumes
 // from its resourceVersion without relisting, and a 410 Gone relists.
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrappeSite } from '../../src/api/frappe-site.js';
 import {
@@ -165,16 +166,44 @@ describe('reflector', () => {
     }
   });
 
-  it('keeps retrying a collection that does not exist yet instead of failing', async () => {
+  it('keeps retrying a collection that does not exist yet and syncs once its CRD is installed', async () => {
+    const group = `retry-${Date.now().toString(36)}.example.com`;
+    let failures = 0;
     const reflector = new Reflector({
       http: kubeHttp(loadKubeConfig(cluster().kubeconfig)),
-      path: '/apis/example.com/v1/nothings',
-      backoff: { initialMs: 20, maxMs: 100 },
+      path: `/apis/${group}/v1/widgets`,
+      backoff: { initialMs: 20, maxMs: 200 },
+      logger: pino({}, { write: () => failures++ }), // one line per failed list or watch
       handlers: {},
     });
     reflector.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(reflector.hasSynced()).toBe(false);
-    reflector.stop();
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${group}` },
+      spec: {
+        group,
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    };
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(reflector.hasSynced()).toBe(false);
+      expect(failures).toBeGreaterThan(0);
+      await kubectl(['apply', '-f', '-'], JSON.stringify(crd));
+      await eventually(async () => (reflector.hasSynced() ? true : undefined));
+    } finally {
+      reflector.stop();
+      await kubectl(['delete', 'crd', `widgets.${group}`, '--wait=false']);
+    }
   });
 });
