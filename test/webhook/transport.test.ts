@@ -133,12 +133,14 @@ describe('certificate rotation', () => {
 });
 
 describe('SIGTERM under load (the real binary)', () => {
-  it('fails readiness at once, closes kept-alive connections, finishes every request, exits 0', async () => {
+  it('fails readiness at once, closes kept-alive connections, finishes and logs every request, exits 0', async () => {
     const { ca, serving } = await testCertificates();
     const caPem = await readFile(ca.cert);
     const port = await freePort();
     const [node, ...args] = offlineServeCommand(port, serving, '--drain-delay-seconds', '1');
-    const child = spawn(node as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(node as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await until(
       async () => (await send(port, caPem, 'GET', '/readyz').catch(() => ({ status: 0 }))).status === 200,
@@ -171,5 +173,12 @@ describe('SIGTERM under load (the real binary)', () => {
     expect(failures).toEqual([]);
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.filter((r) => !r.afterSignal).some((r) => r.close)).toBe(false);
+    // Batched log lines are all written by the time it exits: one per answered request.
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.filter((l) => l.msg === 'admission')).toHaveLength(results.length);
+    expect(lines.some((l) => l.msg === 'shutting down')).toBe(true);
   });
 });
