@@ -32,13 +32,16 @@ export function offlineServeCommand(
 export interface ServerProcess {
   child: ChildProcess;
   pid: number;
+  /** SIGKILL. */
   stop(): Promise<void>;
+  /** SIGINT, then waits for the exit (a profiler or valgrind writes its output on the way out). */
+  interrupt(): Promise<number | null>;
 }
 
 /** Starts `command` (optionally pinned with taskset to `cpu`) and waits until `readyUrl` answers 200. */
 export async function startServer(
   command: string[],
-  options: { cpu?: number; readyUrl: string; env?: NodeJS.ProcessEnv },
+  options: { cpu?: number; readyUrl: string; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number },
 ): Promise<ServerProcess> {
   const argv = options.cpu === undefined ? command : ['taskset', '-c', String(options.cpu), ...command];
   const child = spawn(argv[0] as string, argv.slice(1), {
@@ -47,7 +50,7 @@ export async function startServer(
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
     if (await answers(options.readyUrl)) {
@@ -59,6 +62,12 @@ export async function startServer(
             if (child.exitCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGKILL');
+          }),
+        interrupt: () =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve(child.exitCode);
+            child.once('exit', (code) => resolve(code));
+            child.kill('SIGINT');
           }),
       };
     }
