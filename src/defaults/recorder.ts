@@ -23,10 +23,11 @@ function pointerTo(path: readonly string[], length: number): string {
 export class DefaultsRecorder {
   readonly root: Json;
   readonly patch: PatchOperation[] = [];
+  // A recorder lives for one decision, so plain Sets (cheaper than WeakSets) hold nothing for long.
   /** Objects this recorder created or copied: safe to write to. */
-  private readonly owned = new WeakSet<object>();
+  private readonly owned = new Set<object>();
   /** Objects created inside an `add` operation's value: filling them extends that operation. */
-  private readonly added = new WeakSet<object>();
+  private readonly added = new Set<object>();
 
   constructor(input: Json) {
     this.root = { ...input };
