@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
+import { freePort } from '../../src/dev/control-plane.js';
 import { offlineServeCommand, startServer } from '../lib/process.js';
 import { scenarios, type Scenario } from './reviews.js';
 
@@ -24,10 +25,10 @@ const { values } = parseArgs({
 });
 const [fewer, more] = (values.requests as string).split(',').map(Number) as [number, number];
 if (!(fewer >= 0 && more > fewer)) throw new Error('--requests takes N1,N2 with N2 > N1 ≥ 0');
-const PORT = 19444;
 const CONCURRENCY = 4;
 const dist = fileURLToPath(new URL('..', import.meta.url)); // dist/bench/
 
+const PORT = await freePort();
 const cert = await selfSignedCert('ec');
 const servers = {
   baseline: [
@@ -85,11 +86,13 @@ async function instructions(which: keyof typeof servers, scenario: Scenario, cou
     ['valgrind', '--tool=callgrind', `--callgrind-out-file=${outFile}`, ...servers[which]],
     { readyUrl: `https://127.0.0.1:${PORT}/readyz`, readyTimeoutMs: 180_000 },
   );
+  let exitCode: number | null;
   try {
     await send(scenario, count);
   } finally {
-    await server.interrupt();
+    exitCode = await server.interrupt();
   }
+  if (exitCode !== 0) throw new Error(`${which} exited with ${exitCode} (see ${outFile})`);
   const totals = /^totals: (\d+)/m.exec(await readFile(outFile, 'utf8'));
   if (!totals) throw new Error(`no totals in ${outFile}`);
   return Number(totals[1]);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
+import { freePort } from '../../src/dev/control-plane.js';
 import { cpuSeconds, offlineServeCommand, startServer } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
 import { scenarios } from './reviews.js';
@@ -27,7 +28,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
-const PORT = 19443;
 const dist = fileURLToPath(new URL('..', import.meta.url)); // dist/bench/
 
 interface Measure {
@@ -37,6 +37,7 @@ interface Measure {
   p99: number;
 }
 
+const PORT = await freePort();
 const cert = await selfSignedCert('ec');
 const servers = {
   baseline: [

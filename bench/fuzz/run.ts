@@ -6,6 +6,7 @@
 //   npm run build && node dist/bench/fuzz/run.js [--count 100000] [--seed 1] [--concurrency 16]
 import { Agent, request } from 'node:https';
 import { parseArgs } from 'node:util';
+import { freePort } from '../../src/dev/control-plane.js';
 import { selfSignedCert } from '../lib/certs.js';
 import { offlineServeCommand, peakRssMiB, startServer } from '../lib/process.js';
 import { fuzzRequest, seededRandom, type FuzzRequest } from './reviews.js';
@@ -118,7 +119,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       count: { type: 'string', default: '100000' },
       seed: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '16' },
-      port: { type: 'string', default: '19444' },
+      port: { type: 'string' },
     },
   });
   const started = Date.now();
@@ -126,7 +127,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     count: Number(values.count),
     seed: Number(values.seed),
     concurrency: Number(values.concurrency),
-    port: Number(values.port),
+    port: values.port ? Number(values.port) : await freePort(),
   });
   const answered = report.validReviews + report.clean4xx;
   console.log(
