@@ -10,11 +10,10 @@
 import { Agent, request } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
 import { freePort } from '../../src/dev/control-plane.js';
-import { offlineServeCommand, startServer } from '../lib/process.js';
+import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
 import { scenarios, type Scenario } from './reviews.js';
 
 const { values } = parseArgs({
@@ -26,18 +25,11 @@ const { values } = parseArgs({
 const [fewer, more] = (values.requests as string).split(',').map(Number) as [number, number];
 if (!(fewer >= 0 && more > fewer)) throw new Error('--requests takes N1,N2 with N2 > N1 ≥ 0');
 const CONCURRENCY = 4;
-const dist = fileURLToPath(new URL('..', import.meta.url)); // dist/bench/
 
 const PORT = await freePort();
 const cert = await selfSignedCert('ec');
 const servers = {
-  baseline: [
-    process.execPath,
-    join(dist, 'admission', 'baseline-server.js'),
-    cert.cert,
-    cert.key,
-    String(PORT),
-  ],
+  baseline: baselineServerCommand(PORT, cert),
   candidate: offlineServeCommand(PORT, cert, '--drain-delay-seconds', '0'),
 };
 

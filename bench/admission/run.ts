@@ -7,11 +7,10 @@
 //   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create"]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
 import { freePort } from '../../src/dev/control-plane.js';
-import { cpuSeconds, offlineServeCommand, startServer } from '../lib/process.js';
+import { baselineServerCommand, cpuSeconds, offlineServeCommand, startServer } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
 import { scenarios } from './reviews.js';
 
@@ -28,7 +27,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
-const dist = fileURLToPath(new URL('..', import.meta.url)); // dist/bench/
 
 interface Measure {
   rps: number;
@@ -40,13 +38,7 @@ interface Measure {
 const PORT = await freePort();
 const cert = await selfSignedCert('ec');
 const servers = {
-  baseline: [
-    process.execPath,
-    join(dist, 'admission', 'baseline-server.js'),
-    cert.cert,
-    cert.key,
-    String(PORT),
-  ],
+  baseline: baselineServerCommand(PORT, cert),
   candidate: offlineServeCommand(PORT, cert),
 };
 

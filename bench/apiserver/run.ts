@@ -8,8 +8,6 @@
 //    within 10%.
 //
 //   npm run bench:apiserver [-- --sites 500 --rounds 2 --load 10000]
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../src/dev/control-plane.js';
@@ -18,6 +16,7 @@ import { startProcess, waitFor } from '../../src/dev/processes.js';
 import { buildWebhookConfigurations } from '../../src/webhooks/webhook-configuration.js';
 import { readFile } from 'node:fs/promises';
 import { startWebhookProcess } from '../../src/dev/webhook-process.js';
+import { baselineServerCommand } from '../lib/process.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/controller/kube-http.js';
 
 const { values } = parseArgs({
@@ -88,13 +87,8 @@ async function baselineWebhooks(plane: ControlPlane) {
     ipAddresses: ['127.0.0.1'],
   });
   const port = await freePort();
-  const script = join(fileURLToPath(new URL('..', import.meta.url)), 'admission', 'baseline-server.js');
-  const server = startProcess(
-    'baseline',
-    process.execPath,
-    [script, cert.cert, cert.key, String(port)],
-    plane.dir,
-  );
+  const [node, ...args] = baselineServerCommand(port, cert);
+  const server = startProcess('baseline', node as string, args, plane.dir);
   await waitFor(
     async () =>
       (await plane.kubectl(['get', '--raw', '/readyz'])).code === 0 && server.child.exitCode === null,
