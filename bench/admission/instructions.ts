@@ -7,13 +7,14 @@
 // and allocation show in CPU time but barely here, so the two figures complement each other.
 //
 //   npm run bench:instructions [-- --requests 1000,3000 --only "site create"]
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
 import { freePort } from '../../src/dev/control-plane.js';
 import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
+import { post } from '../lib/post.js';
 import { scenarios, type Scenario } from './reviews.js';
 
 const { values } = parseArgs({
@@ -36,32 +37,13 @@ const servers = {
 /** Sends `count` POSTs of the scenario, CONCURRENCY at a time over kept-alive connections. */
 async function send(scenario: Scenario, count: number): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, rejectUnauthorized: false });
-  const one = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: PORT,
-          path: scenario.path,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`answered ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(scenario.body);
-    });
+  const review = { path: scenario.path, contentType: 'application/json', body: scenario.body };
   let sent = 0;
   const worker = async () => {
     while (sent < count) {
       sent++;
-      await one();
+      const { status, body } = await post(agent, PORT, review);
+      if (status !== 200) throw new Error(`answered ${status}: ${body.slice(0, 200)}`);
     }
   };
   try {

@@ -157,19 +157,22 @@ try {
   );
 
   // Part 2: admission time at 100 sites, then at LOAD sites, from the webhook's own histogram.
-  // Five batches of 100 creates (200 decisions each); the median batch mean, so that one batch
-  // that caught a major GC of the webhook's grown heap, or the API server's CPU, does not decide.
+  // Batches of creates (two decisions each: mutate, validate); the median batch mean, so that one
+  // batch that caught a major GC of the webhook's grown heap, or the API server's CPU, does not decide.
+  const BASE_SITES = 100;
+  const BATCHES = 5;
+  const BATCH_SITES = 100;
   const probe = async (label: string, namespace: string) => {
     const means: number[] = [];
-    for (let batch = 0; batch < 5; batch++) {
+    for (let batch = 0; batch < BATCHES; batch++) {
       const before = admissionTotals(await webhook.metrics());
-      await createSites(http, namespace, 100, `probe${batch}-`);
+      await createSites(http, namespace, BATCH_SITES, `probe${batch}-`);
       const after = admissionTotals(await webhook.metrics());
       means.push(((after.seconds - before.seconds) / (after.count - before.count)) * 1e6);
     }
     const micros = median(means);
     console.log(
-      `${label}: server-side admission time per decision ${micros.toFixed(1)} µs (median of 5 batches of 200 decisions; batches ${means.map((m) => m.toFixed(0)).join(', ')} µs)`,
+      `${label}: server-side admission time per decision ${micros.toFixed(1)} µs (median of ${BATCHES} batches of ${2 * BATCH_SITES} decisions; batches ${means.map((m) => m.toFixed(0)).join(', ')} µs)`,
     );
     return micros;
   };
@@ -181,12 +184,12 @@ try {
   }
   for (const namespace of ['warmup', 'warmup-baseline'])
     await http.sendJSON('DELETE', `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`);
-  await createSites(http, 'base', 100, 'base');
-  const small = await probe('with ~100 sites', 'probe-small');
+  await createSites(http, 'base', BASE_SITES, 'base');
+  const small = await probe(`with ~${BASE_SITES} sites`, 'probe-small');
   const loadStarted = Date.now();
   await createSites(http, 'load', LOAD, 'load');
   console.log(`loaded ${LOAD} more sites in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
-  const large = await probe(`with ~${LOAD + 600} sites`, 'probe-large');
+  const large = await probe(`with ~${BASE_SITES + BATCHES * BATCH_SITES + LOAD} sites`, 'probe-large');
   console.log(`ratio large/small: ${(large / small).toFixed(3)} (goal within 10%: ≤ 1.10)`);
   await webhook.stop();
 } finally {

@@ -4,10 +4,11 @@
 // crash (the server process exiting). `npm test` runs a smaller run of the same generator.
 //
 //   npm run build && node dist/bench/fuzz/run.js [--count 100000] [--seed 1] [--concurrency 16]
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../src/dev/control-plane.js';
 import { selfSignedCert } from '../lib/certs.js';
+import { post } from '../lib/post.js';
 import { offlineServeCommand, peakRssMiB, startServer } from '../lib/process.js';
 import { fuzzRequest, seededRandom, type FuzzRequest } from './reviews.js';
 
@@ -18,29 +19,6 @@ export interface FuzzReport {
   invalid: { request: FuzzRequest; status: number; body: string }[];
   peakRssMiB: number;
   crashed: boolean;
-}
-
-function send(agent: Agent, port: number, fuzz: FuzzRequest): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: fuzz.path,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': fuzz.contentType },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', () => resolve({ status: 0, body: 'response error' }));
-      },
-    );
-    req.on('error', (error) => resolve({ status: 0, body: String(error) }));
-    req.end(fuzz.body);
-  });
 }
 
 function isValidAnswer(fuzz: FuzzRequest, status: number, body: string): 'review' | '4xx' | false {
@@ -96,7 +74,7 @@ export async function fuzz(options: {
     while (report.sent < options.count && server.child.exitCode === null) {
       const next = fuzzRequest(random);
       report.sent++;
-      const { status, body } = await send(agent, options.port, next);
+      const { status, body } = await post(agent, options.port, next);
       const verdict = isValidAnswer(next, status, body);
       if (verdict === 'review') report.validReviews++;
       else if (verdict === '4xx') report.clean4xx++;

@@ -60,10 +60,10 @@ export class DefaultsRecorder {
       const key = path[i] as string;
       node = this.writable(node, key, node[key] as Json);
     }
-    node[path[depth] as string] = this.nest(path, depth + 1, value);
-    if (!this.added.has(node)) {
-      this.patch.push({ op: 'add', path: pointerTo(path, depth + 1), value: node[path[depth] as string] });
-    }
+    const subtree = this.nest(path, depth + 1, value);
+    node[path[depth] as string] = subtree;
+    if (!this.added.has(node))
+      this.patch.push({ op: 'add', path: pointerTo(path, depth + 1), value: subtree });
     return value;
   }
 
