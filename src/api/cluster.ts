@@ -3,8 +3,8 @@
 // (src/controller). Lookups by name, by bench and by domain are indexed by every implementation,
 // so a decision costs the same with 10,000 sites as with 10. No method does I/O.
 import type { FrappeBench } from './frappe-bench.js';
-import type { FrappeSite } from './frappe-site.js';
 import type { ObjectMeta } from './common.js';
+import type { SiteSummary } from './site-summary.js';
 
 /** The parts of a storage.k8s.io/v1 StorageClass the rules read. */
 export interface StorageClass {
@@ -39,37 +39,47 @@ export const CERT_MANAGER_CRD = 'certificates.cert-manager.io';
 
 export interface ClusterView {
   bench(namespace: string, name: string): FrappeBench | undefined;
+  /** A stored site (a summary: what the rules read), e.g. for a DELETE that carries no oldObject. */
+  site(namespace: string, name: string): SiteSummary | undefined;
   /** Sites whose benchRef points at this bench (indexed by bench). */
-  sitesOfBench(namespace: string, bench: string): readonly FrappeSite[];
+  sitesOfBench(namespace: string, bench: string): readonly SiteSummary[];
   /** Sites whose effective domain (spec.domain, else spec.siteName) equals domain (indexed). */
-  sitesWithDomain(domain: string): readonly FrappeSite[];
+  sitesWithDomain(domain: string): readonly SiteSummary[];
+  /** Sites whose databaseName, compared without case (identifierKey), is this key (indexed). */
+  sitesWithDatabaseName(key: string): readonly SiteSummary[];
+  /** Sites whose databaseUser, compared without case (identifierKey), is this key (indexed). */
+  sitesWithDatabaseUser(key: string): readonly SiteSummary[];
   /** False when storage classes cannot be looked up (offline without them, no RBAC, not synced). */
   storageClassesKnown(): boolean;
   storageClass(name: string): StorageClass | undefined;
-  /** The class annotated as the cluster default, if exactly one is. */
+  /** The cluster's default class (pickDefaultClass: the newest annotated one). */
   defaultStorageClass(): StorageClass | undefined;
   ingressClass(name: string): IngressClass | undefined;
+  /** The cluster's default class (pickDefaultClass: the newest annotated one). */
   defaultIngressClass(): IngressClass | undefined;
   horizontalPodAutoscalers(namespace: string): readonly HorizontalPodAutoscaler[];
   kedaInstalled(): boolean;
   certManagerInstalled(): boolean;
 }
 
-/** The domain a site serves: spec.domain, else spec.siteName. The domain index keys on it. */
-export function siteDomain(site: FrappeSite): string | undefined {
-  const spec = site.spec as Partial<FrappeSite['spec']> | undefined;
-  const domain = spec?.domain || spec?.siteName;
-  return typeof domain === 'string' ? domain : undefined;
-}
-
-/** The namespace a site's benchRef points at; the bench index keys on `<namespace>/<name>`. */
-export function benchKeyOfSite(site: FrappeSite): string | undefined {
-  const ref = (site.spec as Partial<FrappeSite['spec']> | undefined)?.benchRef;
-  if (typeof ref?.name !== 'string') return undefined;
-  return `${ref.namespace || site.metadata.namespace || ''}/${ref.name}`;
-}
-
 /** Whether an object carries the is-default-class annotation with value "true". */
 export function isDefaultClass(object: { metadata: ObjectMeta }, annotation: string): boolean {
   return object.metadata.annotations?.[annotation] === 'true';
+}
+
+/**
+ * The default class as the API server picks it since 1.26 when several carry the annotation: the
+ * newest (older API servers refused to admit objects then; picking one keeps defaults stable).
+ */
+export function pickDefaultClass<T extends { metadata: ObjectMeta }>(
+  classes: Iterable<T>,
+  annotation: string,
+): T | undefined {
+  let best: T | undefined;
+  for (const c of classes) {
+    if (!isDefaultClass(c, annotation)) continue;
+    const created = String(c.metadata.creationTimestamp ?? '');
+    if (!best || created > String(best.metadata.creationTimestamp ?? '')) best = c;
+  }
+  return best;
 }

@@ -24,7 +24,7 @@ export interface KubeSchemaOptions extends SchemaOptions {
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
 }
 
-const QUANTITY_PATTERN =
+export const QUANTITY_PATTERN =
   '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
 
 /** A Kubernetes resource.Quantity: an integer or a string such as `500m` or `10Gi`. */

@@ -31,3 +31,14 @@ export function sameJSON(a: unknown, b: unknown): boolean {
     keys.every((k) => sameJSON(x[k], y[k]))
   );
 }
+
+/** Segments of a field path as kubectl prints it: `spec.apps[0].name`, `metadata.annotations[a.b/c]`. */
+export function fieldPathSegments(path: string): string[] {
+  const segments: string[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g))
+    segments.push((match[1] ?? match[2]) as string);
+  return segments;
+}
+
+/** The value at a kubectl-style field path (see fieldPathSegments), or undefined. */
+export const valueAtFieldPath = (root: unknown, path: string) => valueAt(root, fieldPathSegments(path));

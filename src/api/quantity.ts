@@ -21,15 +21,16 @@ const SUFFIXES: Record<string, number> = {
 
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|)|[eE]([+-]?\d+))$/;
 
-/** The numeric value of a quantity (`500m` → 0.5, `1Gi` → 1073741824), or undefined when it does not parse. */
+/** The numeric value of a quantity (`500m` → 0.5, `1Gi` → 1073741824), or undefined when it does not parse or overflows. */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const match = QUANTITY.exec(value.trim());
   if (!match) return undefined;
   const [, number, suffix, exponent] = match;
-  if (exponent !== undefined) return Number(number) * 10 ** Number(exponent);
-  const multiplier = SUFFIXES[suffix ?? ''];
+  const multiplier = exponent !== undefined ? 10 ** Number(exponent) : SUFFIXES[suffix ?? ''];
   if (multiplier === undefined) return undefined;
-  return Number(number) * multiplier;
+  const result = Number(number) * multiplier;
+  // `1e400` matches the grammar but is no size at all: Infinity would compare as larger than anything.
+  return Number.isFinite(result) ? result : undefined;
 }

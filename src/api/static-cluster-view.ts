@@ -1,13 +1,11 @@
 // A ClusterView over a fixed list of objects: what the CLI builds from its context files and
 // what unit tests use. Indexed once at construction, like the informer-backed view.
 import {
-  benchKeyOfSite,
   CERT_MANAGER_CRD,
   DEFAULT_INGRESS_CLASS_ANNOTATION,
   DEFAULT_STORAGE_CLASS_ANNOTATION,
-  isDefaultClass,
   KEDA_CRD,
-  siteDomain,
+  pickDefaultClass,
   type ClusterView,
   type HorizontalPodAutoscaler,
   type IngressClass,
@@ -16,6 +14,8 @@ import {
 import type { FrappeBench } from './frappe-bench.js';
 import type { FrappeSite } from './frappe-site.js';
 import type { ObjectMeta } from './common.js';
+import { SiteIndex } from './site-index.js';
+import { summarizeSite } from './site-summary.js';
 
 interface AnyObject {
   kind?: unknown;
@@ -25,20 +25,6 @@ interface AnyObject {
 export interface StaticClusterViewOptions {
   /** Treat storage classes as known even when none is given (an empty cluster). */
   storageClassesKnown?: boolean;
-}
-
-/** Picks the default class as the API server does since 1.26: the newest annotated one. */
-export function pickDefaultClass<T extends { metadata: ObjectMeta }>(
-  classes: Iterable<T>,
-  annotation: string,
-): T | undefined {
-  let best: T | undefined;
-  for (const c of classes) {
-    if (!isDefaultClass(c, annotation)) continue;
-    const created = String(c.metadata.creationTimestamp ?? '');
-    if (!best || created > String(best.metadata.creationTimestamp ?? '')) best = c;
-  }
-  return best;
 }
 
 function push<T>(index: Map<string, T[]>, key: string | undefined, value: T): void {
@@ -53,8 +39,7 @@ export function staticClusterView(
   options: StaticClusterViewOptions = {},
 ): ClusterView {
   const benches = new Map<string, FrappeBench>();
-  const sitesByBench = new Map<string, FrappeSite[]>();
-  const sitesByDomain = new Map<string, FrappeSite[]>();
+  const sites = new SiteIndex();
   const storageClasses = new Map<string, StorageClass>();
   const ingressClasses = new Map<string, IngressClass>();
   const hpas = new Map<string, HorizontalPodAutoscaler[]>();
@@ -69,8 +54,7 @@ export function staticClusterView(
         benches.set(`${namespace}/${name}`, raw as FrappeBench);
         break;
       case 'FrappeSite':
-        push(sitesByBench, benchKeyOfSite(raw as FrappeSite), raw as FrappeSite);
-        push(sitesByDomain, siteDomain(raw as FrappeSite), raw as FrappeSite);
+        sites.upsert(summarizeSite(raw as FrappeSite));
         break;
       case 'StorageClass':
         storageClasses.set(name, raw as StorageClass);
@@ -92,8 +76,11 @@ export function staticClusterView(
 
   return {
     bench: (namespace, name) => benches.get(`${namespace}/${name}`),
-    sitesOfBench: (namespace, bench) => sitesByBench.get(`${namespace}/${bench}`) ?? [],
-    sitesWithDomain: (domain) => sitesByDomain.get(domain) ?? [],
+    site: sites.site,
+    sitesOfBench: sites.sitesOfBench,
+    sitesWithDomain: sites.sitesWithDomain,
+    sitesWithDatabaseName: sites.sitesWithDatabaseName,
+    sitesWithDatabaseUser: sites.sitesWithDatabaseUser,
     storageClassesKnown: () => storageClassesKnown,
     storageClass: (name) => storageClasses.get(name),
     defaultStorageClass: () => defaultStorageClass,

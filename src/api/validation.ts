@@ -2,13 +2,15 @@
 // Closed schemas: an unknown field is an error here (the API server would prune it silently).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { KINDS, rootSchema } from './crds.js';
+import { QUANTITY_PATTERN } from './common.js';
 import { closeSchema } from './openapi.js';
 import type { FieldError } from '../policies/types.js';
 
 export type SchemaValidators = Record<string, ValidateFunction>;
 
 export function buildSchemaValidators(): SchemaValidators {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  // verbose: errors carry the offending value, so a message can show it (only on the error path).
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true });
   return Object.fromEntries(KINDS.map((info) => [info.kind, ajv.compile(closeSchema(rootSchema(info)))]));
 }
 
@@ -38,6 +40,16 @@ function toFieldError(error: ErrorObject): FieldError {
         detail: 'unknown field',
         rule: 'SCHEMA',
       };
+    case 'pattern':
+      return {
+        type: 'Invalid',
+        field: fieldPath(error.instancePath),
+        detail:
+          p.pattern === QUANTITY_PATTERN
+            ? `${JSON.stringify(error.data)} is not a quantity (such as 500m, 2, 512Mi or 10Gi)`
+            : `${JSON.stringify(error.data)} has not the required form`,
+        rule: 'SCHEMA',
+      };
     case 'enum':
       return {
         type: 'NotSupported',
@@ -55,6 +67,30 @@ function toFieldError(error: ErrorObject): FieldError {
   }
 }
 
+/**
+ * One error per problem: the branches of an int-or-string union each say "must be integer" and
+ * "must be string"; they become one "must be integer or string".
+ */
+function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const types = new Map<string, ErrorObject>();
+  const merged: ErrorObject[] = [];
+  for (const error of errors) {
+    if (error.keyword !== 'type') {
+      merged.push(error);
+      continue;
+    }
+    const first = types.get(error.instancePath);
+    if (!first) {
+      const copy = { ...error };
+      types.set(error.instancePath, copy);
+      merged.push(copy);
+    } else {
+      first.message = `${first.message} or ${String((error.params as { type: string }).type)}`;
+    }
+  }
+  return merged;
+}
+
 /** Schema errors of an object of a known kind, deduplicated by field and message. */
 export function schemaErrors(validators: SchemaValidators, kind: string, object: unknown): FieldError[] {
   const validate = validators[kind];
@@ -62,8 +98,7 @@ export function schemaErrors(validators: SchemaValidators, kind: string, object:
     return [{ type: 'NotSupported', field: 'kind', detail: `unknown kind ${kind}`, rule: 'SCHEMA' }];
   if (validate(object)) return [];
   const seen = new Set<string>();
-  return (validate.errors ?? [])
-    .filter((e) => e.keyword !== 'anyOf')
+  return mergeTypeErrors((validate.errors ?? []).filter((e) => e.keyword !== 'anyOf'))
     .map(toFieldError)
     .filter((e) => {
       const key = `${e.field}\u0000${e.detail}`;

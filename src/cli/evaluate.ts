@@ -17,6 +17,8 @@ export interface OfflineRequest {
   context: readonly unknown[];
   /** Where the object came from, for messages. */
   source: string;
+  /** DELETE: false sends no oldObject, as some API servers do; the rules then read the cache. */
+  oldObjectSent?: boolean;
 }
 
 export interface OfflineResult {
@@ -69,7 +71,11 @@ export function evaluateOffline(
       namespace,
       name: meta.name,
       object: deleting ? undefined : request.object,
-      oldObject: deleting ? request.object : (stored?.object as Record<string, unknown> | undefined),
+      oldObject: deleting
+        ? request.oldObjectSent === false
+          ? undefined
+          : request.object
+        : (stored?.object as Record<string, unknown> | undefined),
       dryRun: request.dryRun ?? false,
     },
     context,

@@ -45,8 +45,17 @@ function checkObject(value: unknown, source: string): Manifest {
   if (typeof value.kind !== 'string' || value.kind === '')
     throw new UsageError(`${source}: field kind is missing`);
   if (typeof value.apiVersion !== 'string') throw new UsageError(`${source}: field apiVersion is missing`);
-  if (value.metadata !== undefined && !isObject(value.metadata))
-    throw new UsageError(`${source}: metadata must be an object`);
+  const { metadata } = value;
+  if (metadata === undefined)
+    throw new UsageError(
+      `${source}: metadata is missing (a ${value.kind} needs metadata.name or generateName)`,
+    );
+  if (!isObject(metadata)) throw new UsageError(`${source}: metadata must be an object`);
+  for (const field of ['name', 'generateName', 'namespace'] as const)
+    if (metadata[field] !== undefined && typeof metadata[field] !== 'string')
+      throw new UsageError(`${source}: metadata.${field} must be a string`);
+  if (!metadata.name && !metadata.generateName)
+    throw new UsageError(`${source}: metadata.name (or generateName) is missing`);
   return { object: value, source };
 }
 

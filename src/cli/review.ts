@@ -2,7 +2,7 @@
 // offline. The first -f names the objects to review; further -f files are cluster context.
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { admissionContext, denialMessage } from '../policies/admit.js';
+import { admissionContext, denialMessage, formatWarning } from '../policies/admit.js';
 import { OPERATIONS, type Operation } from '../policies/types.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import { loadOperatorConfig } from './config-file.js';
@@ -77,7 +77,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     // Later documents see this one as the API server would after it was stored.
     if (operation !== 'DELETE') context.push(result.defaulted);
     for (const warning of [...result.mutation.warnings, ...result.validation.warnings])
-      io.stderr(`Warning: ${warning}\n`);
+      io.stderr(`Warning: ${formatWarning(warning)}\n`);
     if (!result.validation.allowed) {
       denied = true;
       io.stderr(describeDenial(result));

@@ -1,7 +1,7 @@
 // docs/rules.md, generated from the rule registry; each example message is the real output of
 // the first policy-suite case in which the rule fires, so the docs cannot drift from the code.
 import { RULES } from '../policies/registry.js';
-import { denialMessage } from '../policies/admit.js';
+import { denialMessage, formatWarning } from '../policies/admit.js';
 import type { CaseOutcome } from './suites.js';
 
 export const RULES_DOC_HEADER =
@@ -13,10 +13,8 @@ function exampleMessages(outcomes: readonly CaseOutcome[]): Map<string, string> 
     if (!result) continue;
     for (const v of result.validation.violations)
       if (!examples.has(v.rule)) examples.set(v.rule, denialMessage([v]));
-    for (const w of result.validation.warnings) {
-      const id = /\[([^\]]+)\]$/.exec(w)?.[1];
-      if (id && !examples.has(id)) examples.set(id, `Warning: ${w}`);
-    }
+    for (const w of result.validation.warnings)
+      if (!examples.has(w.rule)) examples.set(w.rule, `Warning: ${formatWarning(w)}`);
   }
   return examples;
 }

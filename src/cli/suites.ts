@@ -3,9 +3,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { isObject, sameJSON, valueAt } from '../api/json.js';
+import { isObject, sameJSON, valueAtFieldPath } from '../api/json.js';
 import type { AdmissionContext, Operation } from '../policies/types.js';
 import { evaluateOffline, type OfflineResult } from './evaluate.js';
+import { operatorConfigFrom } from '../defaults/config-document.js';
 import { UsageError } from './io.js';
 import { readManifests } from './manifests.js';
 
@@ -21,6 +22,10 @@ export interface SuiteCase {
   oldObject?: Record<string, unknown>;
   context?: unknown[];
   contextFiles?: string[];
+  /** The operator config of this case, as `--config FILE` writes it (replaces the run's config). */
+  config?: unknown;
+  /** DELETE: false plays an API server that sends no oldObject (the object gives name and namespace). */
+  oldObjectSent?: boolean;
   expect: {
     allowed?: boolean;
     code?: number;
@@ -89,6 +94,13 @@ export async function loadSuite(file: string): Promise<Suite> {
     }
     if (!isObject(c.object))
       throw new UsageError(`${where} (${c.name}): a case needs "object" or "objectFile"`);
+    if (c.config !== undefined) {
+      try {
+        operatorConfigFrom(c.config);
+      } catch (error) {
+        throw new UsageError(`${where} (${c.name}): config: ${(error as Error).message}`, { cause: error });
+      }
+    }
     c.context = [...(c.context ?? []), ...(await contextOf(c.contextFiles, base))];
   }
   const context = [
@@ -99,7 +111,6 @@ export async function loadSuite(file: string): Promise<Suite> {
 }
 
 const ruleOf = (f: ExpectedFinding) => (typeof f === 'string' ? f : f.rule);
-const ruleInWarning = (warning: string) => /\[([^\]]+)\]$/.exec(warning)?.[1] ?? warning;
 
 function compareFindings(
   what: string,
@@ -132,9 +143,6 @@ function compareFindings(
   return failures;
 }
 
-/** `spec.apps[0].name` → ['spec', 'apps', '0', 'name'] */
-const pathSegments = (path: string) => path.replace(/\[(\d+)\]/g, '.$1').split('.');
-
 export function runCase(suite: Suite, c: SuiteCase, base: Omit<AdmissionContext, 'view'>): CaseOutcome {
   const operation = c.operation ?? (c.oldObject ? 'UPDATE' : 'CREATE');
   const result = evaluateOffline(
@@ -145,8 +153,9 @@ export function runCase(suite: Suite, c: SuiteCase, base: Omit<AdmissionContext,
       namespace: c.namespace,
       context: [...suite.context, ...(c.context ?? [])],
       source: `${suite.file} › ${c.name}`,
+      oldObjectSent: c.oldObjectSent,
     },
-    base,
+    c.config === undefined ? base : { ...base, config: operatorConfigFrom(c.config) },
   );
   const { validation } = result;
   const failures: string[] = [];
@@ -160,14 +169,11 @@ export function runCase(suite: Suite, c: SuiteCase, base: Omit<AdmissionContext,
   if (expect.violations)
     failures.push(...compareFindings('violations', expect.violations, validation.violations));
   if (expect.warnings) {
-    const warnings = [...result.mutation.warnings, ...validation.warnings].map((w) => ({
-      rule: ruleInWarning(w),
-      field: w.split(':')[0] ?? '',
-    }));
+    const warnings = [...result.mutation.warnings, ...validation.warnings];
     failures.push(...compareFindings('warnings', expect.warnings, warnings));
   }
   for (const [path, want] of Object.entries(expect.defaulted ?? {})) {
-    const got = valueAt(result.defaulted, pathSegments(path));
+    const got = valueAtFieldPath(result.defaulted, path);
     // `null` expects the field to be absent.
     if (want === null ? got !== undefined && got !== null : !sameJSON(got, want))
       failures.push(`defaulted ${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);

@@ -1,19 +1,19 @@
 // The cluster view of the server: informer caches (list+watch) of benches, sites, storage and
 // ingress classes, HPAs and the CRDs that tell whether KEDA and cert-manager are installed, with
-// indexes (bench → sites, domain → sites, namespace → HPAs) kept up to date on every event, so a
-// decision costs the same with 10,000 sites as with 10. The controller reuses the same caches.
+// indexes (sites by key, bench, domain, database name and user; HPAs by namespace) kept up to date
+// on every event, so a decision costs the same with 10,000 sites as with 10. Sites are kept as
+// summaries (site-summary.ts), not whole objects.
 //
 // RBAC (docs/rbac.md): get, list, watch on vyogo.tech frappebenches and frappesites,
 // storage.k8s.io storageclasses, networking.k8s.io ingressclasses, autoscaling
 // horizontalpodautoscalers and apiextensions.k8s.io customresourcedefinitions.
 import type { Logger } from 'pino';
 import {
-  benchKeyOfSite,
   CERT_MANAGER_CRD,
   DEFAULT_INGRESS_CLASS_ANNOTATION,
   DEFAULT_STORAGE_CLASS_ANNOTATION,
   KEDA_CRD,
-  siteDomain,
+  pickDefaultClass,
   type ClusterView,
   type HorizontalPodAutoscaler,
   type IngressClass,
@@ -21,37 +21,15 @@ import {
 } from '../api/cluster.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { FrappeSite } from '../api/frappe-site.js';
-import { pickDefaultClass } from '../api/static-cluster-view.js';
+import { MultiIndex } from '../api/multi-index.js';
+import { SiteIndex } from '../api/site-index.js';
+import { summarizeSite, type SiteSummary } from '../api/site-summary.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from './kube-http.js';
 import { keyOf, Reflector, type KubeObject, type ReflectorHandlers } from './reflector.js';
 
-/** A multimap whose inner maps are keyed by object key, so re-adding an object never duplicates it. */
-class Index<T> {
-  private readonly entries = new Map<string, Map<string, T>>();
-  add(index: string | undefined, key: string, value: T): void {
-    if (index === undefined) return;
-    let bucket = this.entries.get(index);
-    if (!bucket) this.entries.set(index, (bucket = new Map()));
-    bucket.set(key, value);
-  }
-  remove(index: string | undefined, key: string): void {
-    if (index === undefined) return;
-    const bucket = this.entries.get(index);
-    bucket?.delete(key);
-    if (bucket?.size === 0) this.entries.delete(index);
-  }
-  get(index: string): T[] {
-    const bucket = this.entries.get(index);
-    return bucket ? [...bucket.values()] : [];
-  }
-  clear(): void {
-    this.entries.clear();
-  }
-}
-
 /** Handlers that keep an index on a derived key in step with a reflector's store. */
 function indexed<T extends KubeObject>(
-  index: Index<T>,
+  index: MultiIndex<T>,
   indexOf: (object: T) => string | undefined,
 ): ReflectorHandlers<T> {
   return {
@@ -64,14 +42,6 @@ function indexed<T extends KubeObject>(
       index.add(indexOf(object), keyOf(object), object);
     },
     onDelete: (object) => index.remove(indexOf(object), keyOf(object)),
-  };
-}
-
-function combine<T extends KubeObject>(...all: ReflectorHandlers<T>[]): ReflectorHandlers<T> {
-  return {
-    onReplace: (objects) => all.forEach((h) => h.onReplace?.(objects)),
-    onUpsert: (object, previous) => all.forEach((h) => h.onUpsert?.(object, previous)),
-    onDelete: (object) => all.forEach((h) => h.onDelete?.(object)),
   };
 }
 
@@ -95,9 +65,8 @@ const crdQuery = (name: string) => `fieldSelector=${encodeURIComponent(`metadata
 export function startInformerClusterView(options: InformerOptions): InformerClusterView {
   const http = options.http ?? kubeHttp(loadKubeConfig(options.kubeconfig));
   const common = { http, logger: options.logger, watchTimeoutSeconds: options.watchTimeoutSeconds };
-  const sitesByBench = new Index<FrappeSite>();
-  const sitesByDomain = new Index<FrappeSite>();
-  const hpasByNamespace = new Index<HorizontalPodAutoscaler>();
+  const siteIndex = new SiteIndex();
+  const hpasByNamespace = new MultiIndex<HorizontalPodAutoscaler>();
   let defaultStorageClass: StorageClass | undefined;
   let defaultIngressClass: IngressClass | undefined;
 
@@ -106,10 +75,16 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     path: '/apis/vyogo.tech/v1alpha1/frappebenches',
     handlers: {},
   });
-  const sites = new Reflector<FrappeSite>({
+  // Sites are kept as summaries only (the few fields the rules read): about 0.5 KB a site.
+  const sites = new Reflector<FrappeSite, SiteSummary>({
     ...common,
     path: '/apis/vyogo.tech/v1alpha1/frappesites',
-    handlers: combine(indexed(sitesByBench, benchKeyOfSite), indexed(sitesByDomain, siteDomain)),
+    transform: summarizeSite,
+    handlers: {
+      onReplace: (summaries) => siteIndex.replace(summaries),
+      onUpsert: (summary) => siteIndex.upsert(summary),
+      onDelete: (summary) => siteIndex.remove(summary),
+    },
   });
   const refreshDefaults = () => {
     defaultStorageClass = pickDefaultClass(storageClasses.store.values(), DEFAULT_STORAGE_CLASS_ANNOTATION);
@@ -145,7 +120,7 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     handlers: {},
   });
 
-  const all: Reflector<KubeObject>[] = [
+  const all: Reflector<KubeObject, unknown>[] = [
     benches,
     sites,
     storageClasses,
@@ -153,13 +128,16 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     hpas,
     keda,
     certManager,
-  ] as Reflector<KubeObject>[];
+  ] as Reflector<KubeObject, unknown>[];
   for (const reflector of all) reflector.start();
 
   const view: ClusterView = {
     bench: (namespace, name) => benches.store.get(`${namespace}/${name}`),
-    sitesOfBench: (namespace, bench) => sitesByBench.get(`${namespace}/${bench}`),
-    sitesWithDomain: (domain) => sitesByDomain.get(domain),
+    site: siteIndex.site,
+    sitesOfBench: siteIndex.sitesOfBench,
+    sitesWithDomain: siteIndex.sitesWithDomain,
+    sitesWithDatabaseName: siteIndex.sitesWithDatabaseName,
+    sitesWithDatabaseUser: siteIndex.sitesWithDatabaseUser,
     storageClassesKnown: () => storageClasses.hasSynced(),
     storageClass: (name) => storageClasses.store.get(`/${name}`),
     defaultStorageClass: () => defaultStorageClass,

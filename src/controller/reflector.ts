@@ -9,20 +9,25 @@ export interface KubeObject {
   metadata: { name?: string; namespace?: string; resourceVersion?: string };
 }
 
-export interface ReflectorHandlers<T extends KubeObject> {
+export interface ReflectorHandlers<T> {
   /** After every list: the whole store was replaced (called once per list, before watch events). */
   onReplace?(objects: readonly T[]): void;
   onUpsert?(object: T, previous: T | undefined): void;
   onDelete?(object: T): void;
 }
 
-export interface ReflectorOptions<T extends KubeObject> {
+export interface ReflectorOptions<T extends KubeObject, S = T> {
   http: KubeHttp;
   /** Collection path, e.g. /apis/vyogo.tech/v1alpha1/frappesites */
   path: string;
   /** Extra query, e.g. `fieldSelector=metadata.name%3Dx` */
   query?: string;
-  handlers: ReflectorHandlers<T>;
+  handlers: ReflectorHandlers<S>;
+  /**
+   * What the store keeps of each object (default: the object itself), e.g. the few fields a view
+   * reads: an object is dropped as soon as it is transformed, so a large collection costs only that.
+   */
+  transform?: (object: T) => S;
   logger?: Logger;
   /** Server-side watch timeout; the server ends the watch and we resume. */
   watchTimeoutSeconds?: number;
@@ -33,15 +38,18 @@ export interface ReflectorOptions<T extends KubeObject> {
 export const keyOf = (object: KubeObject) =>
   `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
 
-export class Reflector<T extends KubeObject> {
-  readonly store = new Map<string, T>();
+export class Reflector<T extends KubeObject, S = T> {
+  readonly store = new Map<string, S>();
+  private readonly transform: (object: T) => S;
   private resourceVersion = '';
   private synced = false;
   private readonly controller = new AbortController();
   private readonly syncWaiters: (() => void)[] = [];
   private failures = 0;
 
-  constructor(private readonly options: ReflectorOptions<T>) {}
+  constructor(private readonly options: ReflectorOptions<T, S>) {
+    this.transform = options.transform ?? ((object) => object as unknown as S);
+  }
 
   hasSynced(): boolean {
     return this.synced;
@@ -90,7 +98,7 @@ export class Reflector<T extends KubeObject> {
   }
 
   private async list(): Promise<void> {
-    const objects: T[] = [];
+    const objects = new Map<string, S>();
     let next = '';
     let version = '';
     do {
@@ -105,14 +113,14 @@ export class Reflector<T extends KubeObject> {
         items?: T[];
         metadata?: { resourceVersion?: string; continue?: string };
       };
-      objects.push(...(page.items ?? []));
+      for (const item of page.items ?? []) objects.set(keyOf(item), this.transform(item));
       next = page.metadata?.continue ?? '';
       version = page.metadata?.resourceVersion ?? version;
     } while (next);
     this.store.clear();
-    for (const object of objects) this.store.set(keyOf(object), object);
+    for (const [key, object] of objects) this.store.set(key, object);
     this.resourceVersion = version;
-    this.options.handlers.onReplace?.(objects);
+    this.options.handlers.onReplace?.([...objects.values()]);
     if (!this.synced) {
       this.synced = true;
       for (const resolve of this.syncWaiters.splice(0)) resolve();
@@ -150,13 +158,14 @@ export class Reflector<T extends KubeObject> {
     if (version) this.resourceVersion = version;
     if (event.type === 'BOOKMARK' || !object?.metadata) return;
     const key = keyOf(object);
+    const stored = this.transform(object);
     if (event.type === 'DELETED') {
       this.store.delete(key);
-      this.options.handlers.onDelete?.(object);
+      this.options.handlers.onDelete?.(stored);
     } else {
       const previous = this.store.get(key);
-      this.store.set(key, object);
-      this.options.handlers.onUpsert?.(object, previous);
+      this.store.set(key, stored);
+      this.options.handlers.onUpsert?.(stored, previous);
     }
   }
 

@@ -69,8 +69,10 @@ export function defaultBench(input: Record<string, unknown>, context: Defaulting
   bench.fill(['spec', 'storageSize'], config.storageSize);
 
   const provider = bench.fill(['spec', 'dbConfig', 'provider'], 'mariadb');
-  bench.fill(['spec', 'dbConfig', 'mode'], 'shared');
-  if (provider === 'mariadb') bench.fill(['spec', 'dbConfig', 'mariadbRef'], config.mariadbRef);
+  const mode = bench.fill(['spec', 'dbConfig', 'mode'], 'shared');
+  // A dedicated database gets a MariaDB of its own: the shared one does not apply.
+  if (provider === 'mariadb' && mode === 'shared')
+    bench.fill(['spec', 'dbConfig', 'mariadbRef'], config.mariadbRef);
 
   for (const type of WORKER_TYPES) fillWorker(bench, type);
   return { object: bench.root, patch: bench.patch };
@@ -93,7 +95,11 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
   const enabled = bench.fill([...path, 'enabled'], enabledByDefault);
   bench.fill([...path, 'staticReplicas'], staticReplicas);
   if (enabled !== true) return;
-  for (const [field, value] of Object.entries(AUTOSCALING_DEFAULTS)) bench.fill([...path, field], value);
+  // A default never contradicts the user: maxReplicas is at least the minReplicas they wrote.
+  const min = bench.get([...path, 'minReplicas']);
+  const floor = typeof min === 'number' && Number.isFinite(min) ? min : 0;
+  for (const [field, value] of Object.entries(AUTOSCALING_DEFAULTS))
+    bench.fill([...path, field], field === 'maxReplicas' ? Math.max(value, floor) : value);
 }
 
 /** Fills each path from the previous object when it is absent now (values immutable once set). */

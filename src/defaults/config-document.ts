@@ -1,5 +1,7 @@
 // The operator config as users write it (Helm values → ConfigMap → `--config FILE`): a flat
-// document of overrides on a profile. Unknown keys and wrong types are errors, never ignored.
+// document of overrides on a profile. Unknown keys, wrong types and values that would only break
+// later (a storageSize that is not a size, an empty MariaDB name) are errors at load, never ignored.
+import { parseQuantity } from '../api/quantity.js';
 import { operatorConfig, type OperatorConfig, type ProfileName } from './config.js';
 
 const STRING_KEYS = [
@@ -10,6 +12,12 @@ const STRING_KEYS = [
   'ingressClassName',
   'tlsIssuer',
 ] as const;
+const BOOLEAN_KEYS = ['allowIngressSnippets', 'allowPrivilegedSecurityContexts'] as const;
+const LIST_KEYS = ['sharedNamespaces', 'deniedIngressAnnotations'] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const isLabel = (value: unknown) => typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -21,7 +29,14 @@ export function operatorConfigFrom(document: unknown): OperatorConfig {
   if (typeof document !== 'object' || Array.isArray(document))
     throw new ConfigError('the config must be a mapping');
   const doc = document as Record<string, unknown>;
-  const known = new Set<string>(['profile', 'mariadbRef', 'jobTTLSeconds', ...STRING_KEYS]);
+  const known = new Set<string>([
+    'profile',
+    'mariadbRef',
+    'jobTTLSeconds',
+    ...STRING_KEYS,
+    ...BOOLEAN_KEYS,
+    ...LIST_KEYS,
+  ]);
   const unknown = Object.keys(doc).filter((key) => !known.has(key));
   if (unknown.length > 0)
     throw new ConfigError(`unknown config keys: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
@@ -37,20 +52,59 @@ export function operatorConfigFrom(document: unknown): OperatorConfig {
       throw new ConfigError(`${key}: must be a non-empty string`);
     overrides[key] = value;
   }
+  checkNames(overrides);
+  for (const key of BOOLEAN_KEYS) {
+    const value = doc[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new ConfigError(`${key}: must be true or false`);
+    overrides[key] = value;
+  }
+  for (const key of LIST_KEYS) {
+    const value = doc[key];
+    if (value === undefined) continue;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== ''))
+      throw new ConfigError(`${key}: must be a list of non-empty strings`);
+    overrides[key] = value as string[];
+  }
+  const badNamespace = overrides.sharedNamespaces?.find((namespace) => !isLabel(namespace));
+  if (badNamespace !== undefined)
+    throw new ConfigError(`sharedNamespaces: "${badNamespace}" is not a namespace name`);
   if (doc.jobTTLSeconds !== undefined) {
     if (!Number.isInteger(doc.jobTTLSeconds) || (doc.jobTTLSeconds as number) < 0) {
       throw new ConfigError('jobTTLSeconds: must be a non-negative integer');
     }
     overrides.jobTTLSeconds = doc.jobTTLSeconds as number;
   }
-  if (doc.mariadbRef !== undefined) {
-    const ref = doc.mariadbRef as Record<string, unknown> | null;
-    if (typeof ref?.name !== 'string' || (ref.namespace !== undefined && typeof ref.namespace !== 'string')) {
-      throw new ConfigError('mariadbRef: must be {name, namespace?}');
-    }
-    overrides.mariadbRef = ref.namespace
-      ? { name: ref.name, namespace: ref.namespace as string }
-      : { name: ref.name };
-  }
+  if (doc.mariadbRef !== undefined) overrides.mariadbRef = mariadbRefFrom(doc.mariadbRef);
   return operatorConfig(profile as ProfileName, overrides);
+}
+
+/** Values that parse as strings but would break every bench or site later. */
+function checkNames(overrides: Partial<OperatorConfig>): void {
+  const size = overrides.storageSize;
+  if (size !== undefined) {
+    const bytes = parseQuantity(size);
+    if (bytes === undefined || bytes <= 0)
+      throw new ConfigError(`storageSize: must be a size greater than 0 such as 10Gi, got ${size}`);
+  }
+  for (const key of ['storageClassName', 'ingressClassName', 'tlsIssuer'] as const) {
+    const value = overrides[key];
+    if (value !== undefined && (value.length > 253 || !DNS_SUBDOMAIN.test(value)))
+      throw new ConfigError(`${key}: "${value}" is not a Kubernetes object name`);
+  }
+}
+
+function mariadbRefFrom(value: unknown): OperatorConfig['mariadbRef'] {
+  const ref = value as Record<string, unknown> | null;
+  if (typeof ref !== 'object' || ref === null || Array.isArray(ref))
+    throw new ConfigError('mariadbRef: must be {name, namespace?}');
+  const extra = Object.keys(ref).filter((key) => key !== 'name' && key !== 'namespace');
+  if (extra.length > 0) throw new ConfigError(`mariadbRef: unknown keys ${extra.join(', ')}`);
+  if (typeof ref.name !== 'string' || ref.name.length > 253 || !DNS_SUBDOMAIN.test(ref.name))
+    throw new ConfigError(
+      `mariadbRef.name: must be the name of a MariaDB resource, got "${String(ref.name)}"`,
+    );
+  if (ref.namespace !== undefined && !isLabel(ref.namespace))
+    throw new ConfigError(`mariadbRef.namespace: "${String(ref.namespace)}" is not a namespace name`);
+  return ref.namespace ? { name: ref.name, namespace: ref.namespace as string } : { name: ref.name };
 }

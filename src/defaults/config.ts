@@ -19,6 +19,17 @@ export interface OperatorConfig {
   ingressClassName?: string;
   tlsIssuer?: string;
   jobTTLSeconds: number;
+  /**
+   * Namespaces whose MariaDBs and Secrets any tenant may reference (S-REF-3), e.g. a platform's
+   * `databases`. The namespace of mariadbRef above is always shared. Default: none.
+   */
+  sharedNamespaces: string[];
+  /** Allow ingress-nginx's configuration-injecting `*-snippet` annotations on sites (S-ING-1). Default false. */
+  allowIngressSnippets: boolean;
+  /** More Ingress annotation keys tenants may not set (S-ING-1); `*` matches any characters. */
+  deniedIngressAnnotations: string[];
+  /** Allow bench security contexts beyond Pod Security "restricted" (B-SEC-1). Default false. */
+  allowPrivilegedSecurityContexts: boolean;
 }
 
 const cpuMemory = (cpuRequest: string, memoryRequest: string, cpuLimit: string, memoryLimit: string) => ({
@@ -67,6 +78,10 @@ export function operatorConfig(
     mariadbRef: { name: 'frappe-mariadb' },
     storageSize: '10Gi',
     jobTTLSeconds: 3600,
+    sharedNamespaces: [],
+    allowIngressSnippets: false,
+    deniedIngressAnnotations: [],
+    allowPrivilegedSecurityContexts: false,
     ...overrides,
   };
 }

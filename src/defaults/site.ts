@@ -41,7 +41,11 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
     site.fill(['spec', 'adminPasswordSecretRef', 'key'], 'password');
   }
 
-  fillDatabase(site, benchDatabase(site, context), config);
+  const bench = benchOf(site, context);
+  // A site whose bench is not known yet keeps its inherited database fields unset (S-REF-2 warns):
+  // S-IMM-2 would freeze a guess; the controller fills them with these functions once it knows.
+  if (bench || site.get(['spec', 'benchRef', 'name']) === undefined)
+    fillDatabase(site, databaseOf(bench), config);
   if (typeof siteName === 'string' && siteName !== '') {
     const { databaseName, databaseUser } = defaultDatabaseIdentifiers(namespace, siteName);
     site.fill(['spec', 'dbConfig', 'databaseName'], databaseName);
@@ -52,7 +56,10 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   if (ingressClass) site.fill(['spec', 'ingressClassName'], ingressClass);
   site.fill(['spec', 'ingress', 'enabled'], true);
 
-  const tlsEnabled = site.fill(['spec', 'tls', 'enabled'], config.tlsIssuer !== undefined);
+  // An issuer the user wrote asks for TLS as much as the operator's default issuer does.
+  const issuer = site.get(['spec', 'tls', 'issuer']);
+  const wantsTLS = config.tlsIssuer !== undefined || (typeof issuer === 'string' && issuer !== '');
+  const tlsEnabled = site.fill(['spec', 'tls', 'enabled'], wantsTLS);
   if (tlsEnabled === true) {
     if (hasName) site.fill(['spec', 'tls', 'secretName'], siteChildNames(name).tlsSecret);
     if (config.tlsIssuer !== undefined) site.fill(['spec', 'tls', 'issuer'], config.tlsIssuer);
@@ -61,18 +68,26 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   return { object: site.root, patch: site.patch };
 }
 
-/** The dbConfig of the bench the site points at, when the view has it. */
-function benchDatabase(site: DefaultsRecorder, context: DefaultingContext): DatabaseConfig | undefined {
+/** The bench the site points at, when the view has it. */
+function benchOf(site: DefaultsRecorder, context: DefaultingContext): FrappeBench | undefined {
   const benchName = site.get(['spec', 'benchRef', 'name']);
   if (typeof benchName !== 'string') return undefined;
   const benchNamespace = site.get(['spec', 'benchRef', 'namespace']);
   const namespace =
     typeof benchNamespace === 'string' && benchNamespace !== '' ? benchNamespace : context.namespace;
-  const bench: FrappeBench | undefined = context.view.bench(namespace, benchName);
+  return context.view.bench(namespace, benchName);
+}
+
+function databaseOf(bench: FrappeBench | undefined): DatabaseConfig | undefined {
   const dbConfig = valueAt(bench, ['spec', 'dbConfig']);
   return typeof dbConfig === 'object' && dbConfig !== null ? (dbConfig as DatabaseConfig) : undefined;
 }
 
+/**
+ * The site's database settings: its own, else the bench's (when the provider is the same: another
+ * provider's settings would contradict the site's choice, S-DB-1), else the operator's. The mode is
+ * settled first, so a dedicated site never inherits the shared mariadbRef.
+ */
 function fillDatabase(
   site: DefaultsRecorder,
   bench: DatabaseConfig | undefined,
@@ -81,15 +96,13 @@ function fillDatabase(
   const path = ['spec', 'dbConfig'];
   const benchProvider = bench?.provider ?? 'mariadb';
   const provider = site.fill([...path, 'provider'], benchProvider);
-  // Settings of another provider would contradict the site's own choice (S-DB-1).
-  if (bench && provider === benchProvider) {
-    const mode = site.get([...path, 'mode']);
+  const inherits = bench !== undefined && provider === benchProvider;
+  const mode = site.fill([...path, 'mode'], (inherits && bench.mode) || 'shared');
+  if (inherits) {
     for (const field of INHERITED_DATABASE_FIELDS) {
-      // A dedicated database gets its own MariaDB: the bench's shared one does not apply.
-      if (field === 'mariadbRef' && mode === 'dedicated') continue;
+      if (field === 'mode' || (field === 'mariadbRef' && mode === 'dedicated')) continue;
       if (bench[field] !== undefined) site.fill([...path, field], bench[field]);
     }
   }
-  const mode = site.fill([...path, 'mode'], 'shared');
   if (provider === 'mariadb' && mode === 'shared') site.fill([...path, 'mariadbRef'], config.mariadbRef);
 }

@@ -1,14 +1,15 @@
 // The rules engine's entry points: one mutation and one validation decision per request,
 // called as is by the webhook server, the CLI and the controller.
 import type { ClusterView } from '../api/cluster.js';
-import { isObject } from '../api/json.js';
+import { DELETION_PROTECTION_ANNOTATION } from '../api/frappe-site.js';
+import { isObject, sameJSON, valueAtFieldPath } from '../api/json.js';
 import { buildSchemaValidators, schemaErrors } from '../api/validation.js';
 import { defaultBench, type Defaulted, type DefaultingContext } from '../defaults/bench.js';
 import type { OperatorConfig } from '../defaults/config.js';
 import { defaultSite } from '../defaults/site.js';
 import { rulesOf } from './registry.js';
 import type { RuleRequest } from './rule.js';
-import type { AdmissionContext, AdmissionInput, Decision, FieldError } from './types.js';
+import type { AdmissionContext, AdmissionInput, Decision, FieldError, FieldWarning } from './types.js';
 
 export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
 
@@ -69,7 +70,12 @@ export function admitMutation(
   return allow({ object, patch });
 }
 
-/** Runs every rule of the kind for the operation; all violations and warnings come back together. */
+/**
+ * Runs every rule of the kind for the operation; schema errors, violations and warnings come back
+ * together. On UPDATE a finding the stored object already had, on a field the request leaves as
+ * it was, is only a warning (ratcheting, as the API server does for CRD schemas): an object whose
+ * neighbours or rules changed can still be edited, have its finalizer removed and be deleted.
+ */
 export function admitValidation(
   kind: AdmittedKind,
   input: AdmissionInput,
@@ -77,26 +83,74 @@ export function admitValidation(
 ): Decision {
   const { operation } = input;
   if (operation === 'CONNECT') return allow();
-  let object: unknown;
-  let oldObject: unknown;
-  if (operation === 'DELETE') {
-    object = isObject(input.oldObject)
-      ? input.oldObject
-      : { metadata: { name: input.name, namespace: input.namespace }, spec: {} };
-  } else {
-    const schema = schemaErrors(context.schemas, kind, input.object);
-    if (schema.length > 0) return invalid(schema);
-    const defaultingContext = { namespace: input.namespace, view: context.view, config: context.config };
-    if (operation === 'UPDATE' && isObject(input.oldObject)) {
-      oldObject = DEFAULTERS[kind](input.oldObject, defaultingContext).object;
-    }
-    object = DEFAULTERS[kind](input.object as Record<string, unknown>, {
-      ...defaultingContext,
-      previous: oldObject,
-    }).object;
+  if (operation === 'DELETE') return judgeDeletion(kind, input, context);
+  if (!isObject(input.object)) return invalid([notAnObject('object')]);
+  const schema = schemaErrors(context.schemas, kind, input.object);
+  const unreadable = unreadableParts(input.object);
+  if (unreadable.length > 0) return invalid(mergeErrors(unreadable, schema));
+
+  const defaultingContext = { namespace: input.namespace, view: context.view, config: context.config };
+  const stored = operation === 'UPDATE' && readable(input.oldObject) ? input.oldObject : undefined;
+  let oldObject: Record<string, unknown> | undefined;
+  let object: Record<string, unknown>;
+  try {
+    if (stored) oldObject = DEFAULTERS[kind](stored, defaultingContext).object;
+    object = DEFAULTERS[kind](input.object, { ...defaultingContext, previous: oldObject }).object;
+  } catch (error) {
+    if (schema.length === 0) throw error;
+    return invalid(schema); // defaults cannot read an object of the wrong shape; the schema says why
   }
-  const request: RuleRequest<never> = {
-    operation,
+  const request = ruleRequest(input, context, object, oldObject);
+  const found = judge(kind, request, schema.length > 0);
+  let violations = mergeErrors(schema, found.violations);
+  let warnings = found.warnings;
+  if (oldObject && stored && violations.length > 0) {
+    const before = judge(kind, { ...request, object: oldObject as never }, true);
+    const previously = [...schemaErrors(context.schemas, kind, stored), ...before.violations];
+    ({ violations, warnings } = ratchet(violations, warnings, previously, oldObject, object));
+  }
+  if (violations.length === 0) return allow({ warnings });
+  return {
+    allowed: false,
+    code: violations.some((v) => v.rule === 'SCHEMA') ? 422 : 403,
+    violations,
+    warnings,
+    patch: [],
+  };
+}
+
+/** DELETE: the stored object is oldObject; an API server that sends none gets the cached site. */
+function judgeDeletion(kind: AdmittedKind, input: AdmissionInput, context: AdmissionContext): Decision {
+  const object = readable(input.oldObject)
+    ? input.oldObject
+    : storedForDeletion(kind, input.namespace, input.name ?? '', context.view);
+  const found = judge(kind, ruleRequest(input, context, object, undefined), !readable(input.oldObject));
+  return found.violations.length > 0
+    ? { allowed: false, code: 403, violations: found.violations, warnings: found.warnings, patch: [] }
+    : allow({ warnings: found.warnings });
+}
+
+/** What the deletion rules read of an object known only by name: its cached summary, if any. */
+function storedForDeletion(kind: AdmittedKind, namespace: string, name: string, view: ClusterView) {
+  const site = kind === 'FrappeSite' ? view.site(namespace, name) : undefined;
+  const annotations =
+    site?.deletionProtection !== undefined
+      ? { [DELETION_PROTECTION_ANNOTATION]: site.deletionProtection }
+      : {};
+  return {
+    metadata: { name, namespace, annotations },
+    spec: site?.deletionPolicy !== undefined ? { deletionPolicy: site.deletionPolicy } : {},
+  };
+}
+
+function ruleRequest(
+  input: AdmissionInput,
+  context: AdmissionContext,
+  object: unknown,
+  oldObject: unknown,
+): RuleRequest<never> {
+  return {
+    operation: input.operation,
     namespace: input.namespace,
     object: object as never,
     oldObject: oldObject as never,
@@ -105,19 +159,76 @@ export function admitValidation(
     view: context.view,
     config: context.config,
   };
+}
+
+/**
+ * Every rule of the kind for the request's operation. With `tolerant`, a rule that throws on an
+ * object of the wrong shape is skipped (its schema errors already say what is wrong); otherwise a
+ * throw is a bug and reaches the caller (a 500 and a metric in the webhook).
+ */
+function judge(kind: AdmittedKind, request: RuleRequest<never>, tolerant: boolean) {
   const violations: FieldError[] = [];
-  const warnings: string[] = [];
+  const warnings: FieldWarning[] = [];
   for (const rule of rulesOf(kind)) {
-    if (!rule.operations.includes(operation)) continue;
-    for (const finding of rule.check(request)) {
-      if (finding.severity === 'warn') warnings.push(formatWarning(finding.field, finding.detail, rule.id));
-      else
-        violations.push({ type: finding.type, field: finding.field, detail: finding.detail, rule: rule.id });
+    if (!rule.operations.includes(request.operation)) continue;
+    let findings;
+    try {
+      findings = rule.check(request);
+    } catch (error) {
+      if (tolerant) continue;
+      throw error;
+    }
+    for (const { severity, type, field, detail } of findings) {
+      if (severity === 'warn') warnings.push({ field, detail, rule: rule.id });
+      else violations.push({ type, field, detail, rule: rule.id });
     }
   }
-  return violations.length > 0
-    ? { allowed: false, code: 403, violations, warnings, patch: [] }
-    : allow({ warnings });
+  return { violations, warnings };
+}
+
+/** Demotes to warnings the violations the stored object had too, on a field left unchanged. */
+function ratchet(
+  violations: FieldError[],
+  warnings: FieldWarning[],
+  previously: readonly FieldError[],
+  oldObject: unknown,
+  object: unknown,
+): { violations: FieldError[]; warnings: FieldWarning[] } {
+  const before = new Set(previously.map((v) => `${v.rule}\u0000${v.field}`));
+  const kept: FieldError[] = [];
+  const demoted: FieldWarning[] = [];
+  for (const v of violations) {
+    const unchanged =
+      before.has(`${v.rule}\u0000${v.field}`) &&
+      sameJSON(valueAtFieldPath(oldObject, v.field), valueAtFieldPath(object, v.field));
+    if (unchanged)
+      demoted.push({ field: v.field, detail: `unchanged, so allowed: ${v.detail}`, rule: v.rule });
+    else kept.push(v);
+  }
+  return { violations: kept, warnings: [...warnings, ...demoted] };
+}
+
+/** Schema errors first, then rule violations on fields the schema has not already faulted. */
+function mergeErrors(first: readonly FieldError[], second: readonly FieldError[]): FieldError[] {
+  const faulted = first.map((e) => e.field);
+  const covered = (field: string) =>
+    faulted.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`));
+  return [...first, ...second.filter((e) => !covered(e.field))];
+}
+
+/** An object the rules can read: metadata and spec are objects (the schema says the rest). */
+function readable(object: unknown): object is Record<string, unknown> {
+  return isObject(object) && unreadableParts(object).length === 0;
+}
+
+function unreadableParts(object: Record<string, unknown>): FieldError[] {
+  return (['metadata', 'spec'] as const).flatMap((field): FieldError[] => {
+    const value = object[field];
+    if (isObject(value)) return [];
+    return value === undefined
+      ? [{ type: 'Required', field, detail: 'Required value', rule: 'SCHEMA' }]
+      : [notAnObject(field)];
+  });
 }
 
 /** What the API server does for a CREATE or UPDATE: mutate, then validate the mutated object. */
@@ -129,7 +240,7 @@ export function admit(kind: AdmittedKind, input: AdmissionInput, context: Admiss
 }
 
 /** `<field>: <detail> [<rule>]`, the detail cut with … so the whole stays within WARNING_LIMIT. */
-export function formatWarning(field: string, detail: string, rule: string): string {
+export function formatWarning({ field, detail, rule }: FieldWarning): string {
   const head = `${field}: `;
   const tail = ` [${rule}]`;
   const room = WARNING_LIMIT - head.length - tail.length;

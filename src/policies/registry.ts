@@ -4,10 +4,12 @@ import { benchAppRules } from './rules/bench-apps.js';
 import { benchAutoscalingRules } from './rules/bench-autoscaling.js';
 import { benchLifecycleRules } from './rules/bench-lifecycle.js';
 import { benchSpecRules } from './rules/bench-spec.js';
+import { benchSecurityRules } from './rules/bench-security.js';
 import { benchStorageRules } from './rules/bench-storage.js';
 import { databaseRules } from './rules/database.js';
 import { siteLifecycleRules } from './rules/site-lifecycle.js';
 import { siteNameRules } from './rules/site-names.js';
+import { siteIngressRules } from './rules/site-ingress.js';
 import { siteRefRules } from './rules/site-refs.js';
 
 export const RULES: readonly Rule<never>[] = [
@@ -16,8 +18,10 @@ export const RULES: readonly Rule<never>[] = [
   ...benchLifecycleRules,
   ...benchAutoscalingRules,
   ...benchStorageRules,
+  ...benchSecurityRules,
   ...siteNameRules,
   ...siteRefRules,
+  ...siteIngressRules,
   ...databaseRules,
   ...siteLifecycleRules,
 ] as readonly Rule<never>[];

@@ -20,6 +20,13 @@ export interface FieldError {
   rule: string;
 }
 
+/** A warning, kept structured until the edge (webhook, CLI) formats it with formatWarning(). */
+export interface FieldWarning {
+  field: string;
+  detail: string;
+  rule: string;
+}
+
 export interface UserInfo {
   username?: string;
   groups?: string[];
@@ -59,8 +66,8 @@ export interface Decision {
   /** 200 when allowed; 403 Forbidden for rule violations; 422 Invalid for schema errors. */
   code: 200 | 403 | 422;
   violations: FieldError[];
-  /** Short strings, field path first, each ending in its rule id. */
-  warnings: string[];
+  /** Returned on allow and on deny; formatWarning() makes the ≤120-character line kubectl prints. */
+  warnings: FieldWarning[];
   /** Mutation only: the minimal patch against the incoming object (empty when nothing changed). */
   patch: PatchOperation[];
   /** Mutation only: the defaulted object (the incoming one when nothing changed). */

@@ -2,8 +2,8 @@
 // reads (own ajv, never fastify's coercing one), the request as the rules engine sees it, and
 // the response constructors. The custom resource inside is validated by the engine, not here.
 import { Ajv } from 'ajv';
-import { denialMessage } from '../policies/admit.js';
-import type { AdmissionInput, Decision, Operation } from '../policies/types.js';
+import { denialMessage, formatWarning } from '../policies/admit.js';
+import type { AdmissionInput, Decision, FieldError, Operation } from '../policies/types.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
@@ -25,10 +25,39 @@ export interface AdmissionReview {
   request: AdmissionRequest;
 }
 
+/** A metav1.StatusCause: reason is the field error type as the API server names it. */
+export interface StatusCause {
+  reason: string;
+  message: string;
+  field: string;
+}
+
+const CAUSE_REASONS: Record<FieldError['type'], string> = {
+  Invalid: 'FieldValueInvalid',
+  Required: 'FieldValueRequired',
+  Forbidden: 'FieldValueForbidden',
+  Duplicate: 'FieldValueDuplicate',
+  NotSupported: 'FieldValueNotSupported',
+  TooLong: 'FieldValueTooLong',
+};
+
+export const causesOf = (violations: readonly FieldError[]): StatusCause[] =>
+  violations.map((v) => ({
+    reason: CAUSE_REASONS[v.type],
+    message: `${v.detail} [${v.rule}]`,
+    field: v.field,
+  }));
+
 export interface AdmissionResponse {
   uid: string;
   allowed: boolean;
-  status?: { code: number; reason: string; message: string };
+  status?: {
+    code: number;
+    reason: string;
+    message: string;
+    /** As the API server's own Invalid errors: one cause per violation. */
+    details?: { causes: StatusCause[] };
+  };
   patchType?: 'JSONPatch';
   patch?: string;
   warnings?: string[];
@@ -114,14 +143,20 @@ export function denied(
 
 /** The response for an engine decision: the patch (base64 JSON) only when there is one. */
 export function responseFor(uid: string, decision: Decision): AdmissionResponse {
-  if (!decision.allowed)
-    return denied(uid, decision.code, denialMessage(decision.violations), decision.warnings);
+  const warnings = decision.warnings.map(formatWarning);
+  if (!decision.allowed) {
+    const response = denied(uid, decision.code, denialMessage(decision.violations), warnings);
+    (response.status as NonNullable<AdmissionResponse['status']>).details = {
+      causes: causesOf(decision.violations),
+    };
+    return response;
+  }
   const response: AdmissionResponse = { uid, allowed: true };
   if (decision.patch.length > 0) {
     response.patchType = 'JSONPatch';
     response.patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
   }
-  if (decision.warnings.length > 0) response.warnings = decision.warnings;
+  if (warnings.length > 0) response.warnings = warnings;
   return response;
 }
 

@@ -113,6 +113,16 @@ describe('review', () => {
       'apiVersion: vyogo.tech/v1\nkind: FrappeSite\nmetadata: {name: x}\nspec: {}\n',
       /apiVersion vyogo\.tech\/v1 is not served; use vyogo\.tech\/v1alpha1/,
     ],
+    [
+      'no metadata',
+      'apiVersion: vyogo.tech/v1alpha1\nkind: FrappeSite\nspec: {benchRef: {name: b}, siteName: x.example.com}\n',
+      /bad\.yaml: metadata is missing \(a FrappeSite needs metadata\.name or generateName\)/,
+    ],
+    [
+      'a metadata.name of the wrong type',
+      'apiVersion: vyogo.tech/v1alpha1\nkind: FrappeSite\nmetadata: {name: [x]}\nspec: {}\n',
+      /bad\.yaml: metadata\.name must be a string/,
+    ],
   ])('rejects %s with a clear message and exit 2, no stack trace', async (_what, text, message) => {
     const result = await runCli(['review', '-f', await file('bad.yaml', text)]);
     expect(result.code).toBe(2);

@@ -39,13 +39,18 @@ describe('informer cluster view', () => {
     await eventually(async () => (informers.view.sitesOfBench(ns, 'b').length === 2 ? true : undefined));
     expect(informers.view.bench(ns, 'b')?.spec.imageConfig?.tag).toBe('version-15');
     const byDomain = informers.view.sitesWithDomain(`one.${ns}.example.com`);
-    expect(byDomain.map((s: FrappeSite) => s.metadata.name)).toEqual(['one']);
+    expect(byDomain.map((s) => s.name)).toEqual(['one']);
+    const summary = informers.view.site(ns, 'one');
+    expect(summary?.bench).toBe(`${ns}/b`);
+    expect(summary?.databaseTarget).toBe(`mariadb:${ns}/frappe-mariadb`);
+    expect(informers.view.sitesWithDatabaseName(summary?.databaseName?.toLowerCase() ?? '-')).toHaveLength(1);
 
     await kubectl(['delete', 'frappesite', 'one', '-n', ns]);
     await eventually(async () =>
       informers.view.sitesWithDomain(`one.${ns}.example.com`).length === 0 ? true : undefined,
     );
-    expect(informers.view.sitesOfBench(ns, 'b').map((s) => s.metadata.name)).toEqual(['two']);
+    expect(informers.view.sitesOfBench(ns, 'b').map((s) => s.name)).toEqual(['two']);
+    expect(informers.view.site(ns, 'one')).toBeUndefined();
   });
 
   it('sees the default StorageClass and IngressClass and whether KEDA is installed', async () => {

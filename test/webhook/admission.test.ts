@@ -122,7 +122,7 @@ describe('validating webhook', () => {
     const review = (await t.post(VALIDATE_SITE, fixture('site-create'))).json<ReviewAnswer>();
     expect(review.response.allowed).toBe(true);
     expect(review.response.warnings).toEqual([
-      'spec.benchRef.name: FrappeBench erpnext does not exist yet; the site waits for it [S-REF-2]',
+      'spec.benchRef.name: FrappeBench erpnext does not exist yet; the site waits for it and its database defaults [S-REF-2]',
     ]);
   });
 

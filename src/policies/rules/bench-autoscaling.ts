@@ -2,6 +2,7 @@
 import { benchChildNames } from '../../api/child-names.js';
 import { WORKER_TYPES, type FrappeBench, type WorkerAutoscaling } from '../../api/frappe-bench.js';
 import { CREATE_UPDATE, deny, rule, warn, type Finding } from '../rule.js';
+import { MAX_REPLICAS } from './bench-spec.js';
 
 function checkBounds(path: string, w: WorkerAutoscaling): Finding[] {
   const findings: Finding[] = [];
@@ -18,6 +19,11 @@ function checkBounds(path: string, w: WorkerAutoscaling): Finding[] {
     if (value !== undefined && value < 0)
       findings.push(deny(`${path}.${field}`, `must not be negative, got ${value}`));
   }
+  for (const field of ['minReplicas', 'maxReplicas', 'staticReplicas'] as const) {
+    const value = w[field];
+    if (value !== undefined && value > MAX_REPLICAS)
+      findings.push(deny(`${path}.${field}`, `${value} is more than ${MAX_REPLICAS} replicas`));
+  }
   return findings;
 }
 
@@ -32,7 +38,7 @@ export const benchAutoscalingRules = [
     cel: true,
     summary:
       'minReplicas ≤ maxReplicas, maxReplicas ≥ 1, queueLength ≥ 1, pollingInterval ≥ 1; ' +
-      'minReplicas, staticReplicas and cooldownPeriod are not negative.',
+      `minReplicas, staticReplicas and cooldownPeriod are not negative; no replica count above ${MAX_REPLICAS}.`,
     check: ({ object: { spec } }) =>
       WORKER_TYPES.flatMap((type) => {
         const worker = spec.workerAutoscaling?.[type];

@@ -2,12 +2,10 @@
 import { MAX_BENCH_NAME_LENGTH } from '../../api/child-names.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { deny, rule } from '../rule.js';
-import { checkObjectName } from './names.js';
+import { checkObjectName, DNS_1035_LABEL } from './names.js';
 
 /** How many dependent sites a B-DEL-1 message names. */
 const NAMED_SITES = 10;
-
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 export const benchLifecycleRules = [
   rule<FrappeBench>({
@@ -31,10 +29,15 @@ export const benchLifecycleRules = [
     operations: ['DELETE'],
     summary: `A bench cannot be deleted while FrappeSites reference it (the message names up to ${NAMED_SITES}).`,
     check: ({ object: { metadata }, namespace, view }) => {
-      const sites = view.sitesOfBench(metadata.namespace || namespace, metadata.name ?? '');
+      const own = metadata.namespace || namespace;
+      const sites = view.sitesOfBench(own, metadata.name ?? '');
       if (sites.length === 0) return [];
-      const names = sites.slice(0, NAMED_SITES).map((s) => s.metadata.name);
-      const more = sites.length > NAMED_SITES ? ` and ${sites.length - NAMED_SITES} more` : '';
+      // Only sites of the bench's own namespace are named (a denial never names another tenant's).
+      const names = sites
+        .filter((site) => site.namespace === own)
+        .slice(0, NAMED_SITES)
+        .map((site) => site.name);
+      const more = sites.length > names.length ? ` and ${sites.length - names.length} more` : '';
       return [
         deny(
           'metadata.name',

@@ -3,16 +3,27 @@ import type { ResourceRequirements } from '../../api/common.js';
 import { BENCH_COMPONENTS, type FrappeBench } from '../../api/frappe-bench.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
+import { dnsSubdomainProblem, domainSuffix } from './names.js';
 
 const AT_LEAST_ONE = ['gunicorn', 'nginx', 'socketio'] as const;
 const WORKERS = ['workerDefault', 'workerLong', 'workerShort'] as const;
 
-/** request ≤ limit for each resource named in both. */
+/** Replicas beyond this are a typo, not a plan (and 1e9 would break KEDA and the scheduler). */
+export const MAX_REPLICAS = 1000;
+
+/** Each quantity is finite and not negative (`1e400`, `-1`); a request is at most its limit. */
 export function checkRequestsWithinLimits(
   path: string,
   resources: ResourceRequirements | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
+  for (const side of ['requests', 'limits'] as const) {
+    for (const [name, quantity] of Object.entries(resources?.[side] ?? {})) {
+      const value = parseQuantity(quantity);
+      if (value === undefined || value < 0)
+        findings.push(deny(`${path}.${side}.${name}`, `${quantity} is not a finite, non-negative quantity`));
+    }
+  }
   for (const [name, request] of Object.entries(resources?.requests ?? {})) {
     const limit = resources?.limits?.[name];
     if (limit === undefined) continue;
@@ -42,10 +53,15 @@ export const benchSpecRules = [
     kind: 'FrappeBench',
     operations: CREATE_UPDATE,
     cel: true,
-    summary: 'gunicorn, nginx and socketio run at least 1 replica; worker replicas are not negative.',
+    summary: `gunicorn, nginx and socketio run at least 1 replica; worker replicas are not negative; none above ${MAX_REPLICAS}.`,
     check: ({ object: { spec } }) => {
       const replicas = spec.componentReplicas ?? {};
       return [
+        ...Object.entries(replicas)
+          .filter(([, count]) => typeof count === 'number' && count > MAX_REPLICAS)
+          .map(([c, count]) =>
+            deny(`spec.componentReplicas.${c}`, `${count} is more than ${MAX_REPLICAS} replicas`),
+          ),
         ...AT_LEAST_ONE.filter((c) => (replicas[c] ?? 1) < 1).map((c) =>
           deny(`spec.componentReplicas.${c}`, `${c} needs at least 1 replica, got ${replicas[c]}`),
         ),
@@ -56,11 +72,26 @@ export const benchSpecRules = [
     },
   }),
   rule<FrappeBench>({
+    id: 'B-DOM-1',
+    kind: 'FrappeBench',
+    operations: CREATE_UPDATE,
+    summary:
+      'domainConfig.suffix is a lower-case DNS name (one leading dot allowed, no trailing dot): every site of ' +
+      'the bench must end with it (S-DOM-3).',
+    check: ({ object: { spec } }) => {
+      const suffix = spec.domainConfig?.suffix;
+      if (suffix === undefined) return [];
+      const problem = dnsSubdomainProblem(domainSuffix(suffix) ?? '');
+      return problem ? [deny('spec.domainConfig.suffix', problem)] : [];
+    },
+  }),
+  rule<FrappeBench>({
     id: 'B-RES-1',
     kind: 'FrappeBench',
     operations: CREATE_UPDATE,
     summary:
-      'For each component and Redis, every resource request is at most its limit (compared as quantities).',
+      'For each component and Redis, every quantity is finite and not negative and every request is at most its ' +
+      'limit (compared as quantities).',
     check: ({ object: { spec } }) => [
       ...BENCH_COMPONENTS.flatMap((c) =>
         checkRequestsWithinLimits(`spec.componentResources.${c}`, spec.componentResources?.[c]),

@@ -1,14 +1,19 @@
-// Database settings: S-DB-1, S-DB-2 for sites, and the same checks as B-DB-1, B-DB-2 for the
-// database defaults a bench gives its sites.
+// Database settings: S-DB-1 … S-DB-3 for sites, and the same checks as B-DB-1, B-DB-2 for the
+// database defaults a bench gives its sites. S-DB-3 is tenant isolation: the controller grants ALL
+// on the database a site names, so a name another site (or the server itself) uses is a takeover.
 import { DATABASE_MODES, DATABASE_PROVIDERS, type DatabaseConfig } from '../../api/common.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
+import type { ClusterView } from '../../api/cluster.js';
+import { databaseTarget, identifierKey, type SiteSummary } from '../../api/site-summary.js';
 import {
   DATABASE_IDENTIFIER,
   DATABASE_NAME_LIMIT,
   DATABASE_USER_LIMIT,
+  defaultDatabaseIdentifiers,
 } from '../../defaults/database-names.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
+import { describeOther } from './others.js';
 
 const NOT_YET_SUPPORTED = new Set(['postgres', 'sqlite']);
 
@@ -71,6 +76,69 @@ function checkIdentifier(path: string, value: string | undefined, limit: number)
     : [deny(path, `"${value}" may only contain A-Z, a-z, 0-9 and _`)];
 }
 
+/** Names MariaDB itself uses (compared without case); anything starting with `mysql` too. */
+const RESERVED_IDENTIFIERS = new Set([
+  'mysql',
+  'sys',
+  'information_schema',
+  'performance_schema',
+  'root',
+  'mariadb.sys',
+]);
+/** The shapes of generated names (`_<hash>_…`, `u<hash>_…`): only the site they were made for may use one. */
+const GENERATED_FORM = { databaseName: /^_[0-9a-f]{8}_/i, databaseUser: /^u[0-9a-f]{8}_/i } as const;
+
+type IdentifierField = keyof typeof GENERATED_FORM;
+
+interface IdentifierOwner {
+  namespace: string;
+  name: string;
+  siteName: string;
+  target: string | undefined;
+}
+
+function checkIdentifierOwnership(
+  field: IdentifierField,
+  value: string | undefined,
+  owner: IdentifierOwner,
+  view: ClusterView,
+): Finding[] {
+  if (value === undefined) return [];
+  const path = `spec.dbConfig.${field}`;
+  const key = identifierKey(value);
+  if (RESERVED_IDENTIFIERS.has(key) || key.startsWith('mysql'))
+    return [deny(path, `"${value}" is reserved by the database server; choose another`, 'Forbidden')];
+  if (
+    GENERATED_FORM[field].test(value) &&
+    value !== defaultDatabaseIdentifiers(owner.namespace, owner.siteName)[field]
+  )
+    return [
+      deny(
+        path,
+        `"${value}" has the form of a generated name of another site; remove it or choose another`,
+        'Forbidden',
+      ),
+    ];
+  const sites = field === 'databaseName' ? view.sitesWithDatabaseName(key) : view.sitesWithDatabaseUser(key);
+  // An unknown target (bench not cached yet, server named only in a Secret) may be any server.
+  const other = sites.find(
+    (site: SiteSummary) =>
+      (site.namespace !== owner.namespace || site.name !== owner.name) &&
+      (site.databaseTarget === undefined ||
+        owner.target === undefined ||
+        site.databaseTarget === owner.target),
+  );
+  return other
+    ? [
+        deny(
+          path,
+          `"${value}" is already used by ${describeOther(other, owner.namespace)} on the same server`,
+          'Duplicate',
+        ),
+      ]
+    : [];
+}
+
 export const databaseRules = [
   rule<FrappeSite>({
     id: 'S-DB-1',
@@ -90,6 +158,32 @@ export const databaseRules = [
       ...checkIdentifier('spec.dbConfig.databaseName', spec.dbConfig?.databaseName, DATABASE_NAME_LIMIT),
       ...checkIdentifier('spec.dbConfig.databaseUser', spec.dbConfig?.databaseUser, DATABASE_USER_LIMIT),
     ],
+  }),
+  rule<FrappeSite>({
+    id: 'S-DB-3',
+    kind: 'FrappeSite',
+    operations: CREATE_UPDATE,
+    summary:
+      'databaseName and databaseUser are used by no other site on the same database server (compared without ' +
+      'case); names of the server itself (mysql*, sys, information_schema, performance_schema, root, ' +
+      "mariadb.sys) and another site's generated names are denied.",
+    check: ({ object: { spec, metadata }, oldObject, namespace, view }) => {
+      // Names are immutable once set (S-IMM-2): an UPDATE is judged only on a name it sets.
+      const judged = (field: IdentifierField) => {
+        const value = spec.dbConfig?.[field];
+        return value === oldObject?.spec.dbConfig?.[field] ? undefined : value;
+      };
+      const owner: IdentifierOwner = {
+        namespace: metadata.namespace || namespace,
+        name: metadata.name ?? '',
+        siteName: spec.siteName ?? '',
+        target: databaseTarget(spec.dbConfig, metadata.namespace || namespace, metadata.name ?? ''),
+      };
+      return [
+        ...checkIdentifierOwnership('databaseName', judged('databaseName'), owner, view),
+        ...checkIdentifierOwnership('databaseUser', judged('databaseUser'), owner, view),
+      ];
+    },
   }),
   rule<FrappeBench>({
     id: 'B-DB-1',

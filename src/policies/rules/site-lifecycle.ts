@@ -2,6 +2,7 @@
 import { IMMUTABLE_DATABASE_FIELDS } from '../../api/common.js';
 import { DELETION_PROTECTION_ANNOTATION, type FrappeSite } from '../../api/frappe-site.js';
 import { sameJSON } from '../../api/json.js';
+import { protectsFromDeletion } from '../../api/site-summary.js';
 import { deny, rule, warn, type Finding } from '../rule.js';
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -66,18 +67,22 @@ export const siteLifecycleRules = [
   rule<FrappeSite>({
     id: 'S-DEL-1',
     kind: 'FrappeSite',
-    operations: ['DELETE'],
-    summary: `Deletion is denied while the annotation ${DELETION_PROTECTION_ANNOTATION}: "true" is set.`,
-    check: ({ object: { metadata } }) =>
-      metadata.annotations?.[DELETION_PROTECTION_ANNOTATION] === 'true'
-        ? [
-            deny(
-              `metadata.annotations[${DELETION_PROTECTION_ANNOTATION}]`,
-              'deletion protection is on; remove the annotation to delete the site',
-              'Forbidden',
-            ),
-          ]
-        : [],
+    operations: ['CREATE', 'UPDATE', 'DELETE'],
+    summary:
+      `Deletion is denied while the annotation ${DELETION_PROTECTION_ANNOTATION} is "true" in any letter case; ` +
+      'any other value gets a warning on create and update: it does not protect.',
+    check: ({ object: { metadata }, operation }) => {
+      const value = metadata.annotations?.[DELETION_PROTECTION_ANNOTATION];
+      if (value === undefined) return [];
+      const field = `metadata.annotations[${DELETION_PROTECTION_ANNOTATION}]`;
+      if (operation !== 'DELETE')
+        return protectsFromDeletion(value)
+          ? []
+          : [warn(field, `"${value}" does not protect; only "true" does`)];
+      return protectsFromDeletion(value)
+        ? [deny(field, 'deletion protection is on; remove the annotation to delete the site', 'Forbidden')]
+        : [];
+    },
   }),
   rule<FrappeSite>({
     id: 'S-DEL-2',

@@ -1,22 +1,9 @@
 // Names and domains of a site: S-NAME-1, S-NAME-2, S-DOM-1 … S-DOM-3.
 import { MAX_SITE_NAME_LENGTH } from '../../api/child-names.js';
-import { siteDomain } from '../../api/cluster.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import { CREATE_UPDATE, deny, rule } from '../rule.js';
-import { checkObjectName } from './names.js';
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Why a host name is not a lower-case DNS-1123 subdomain, or undefined when it is one. */
-export function dnsSubdomainProblem(name: string): string | undefined {
-  if (name.length === 0) return 'must not be empty';
-  if (name.length > 253) return `is ${name.length} characters, more than a DNS name may have (253)`;
-  const bad = name.split('.').find((label) => label.length > 63 || !DNS_1123_LABEL.test(label));
-  if (bad === undefined) return undefined;
-  return bad.length > 63
-    ? `label "${bad.slice(0, 20)}…" is ${bad.length} characters, more than 63`
-    : `"${name}" is not a lower-case DNS name (a-z, 0-9, - and . such as erp.example.com)`;
-}
+import { checkObjectName, DNS_1035_LABEL, dnsSubdomainProblem, domainSuffix } from './names.js';
+import { describeOther } from './others.js';
 
 export const siteNameRules = [
   rule<FrappeSite>({
@@ -34,9 +21,16 @@ export const siteNameRules = [
     id: 'S-NAME-2',
     kind: 'FrappeSite',
     operations: ['CREATE'],
-    summary: `metadata.name is at most ${MAX_SITE_NAME_LENGTH} characters, so every derived name stays within 63.`,
+    summary:
+      `metadata.name is a DNS-1035 label (it names Services) of at most ${MAX_SITE_NAME_LENGTH} characters, so ` +
+      'every derived name stays within 63.',
     check: ({ object: { metadata } }) =>
-      checkObjectName(metadata, MAX_SITE_NAME_LENGTH, DNS_1123_LABEL, 'a DNS-1123 label (a-z, 0-9, -)'),
+      checkObjectName(
+        metadata,
+        MAX_SITE_NAME_LENGTH,
+        DNS_1035_LABEL,
+        'a DNS-1035 label (a-z, 0-9, -; starts with a letter: it names Services)',
+      ),
   }),
   rule<FrappeSite>({
     id: 'S-DOM-1',
@@ -57,19 +51,20 @@ export const siteNameRules = [
     id: 'S-DOM-2',
     kind: 'FrappeSite',
     operations: CREATE_UPDATE,
-    summary: 'No other FrappeSite in the cluster serves the same domain (the message names it).',
-    check: ({ object, namespace, view }) => {
-      const domain = siteDomain(object);
+    summary:
+      'No other FrappeSite in the cluster serves the same domain (named when in the same namespace, never across).',
+    check: ({ object: { spec, metadata }, namespace, view }) => {
+      const domain = spec.domain || spec.siteName;
       if (!domain) return [];
-      const own = `${object.metadata.namespace || namespace}/${object.metadata.name ?? ''}`;
+      const ownNamespace = metadata.namespace || namespace;
       const other = view
         .sitesWithDomain(domain)
-        .find((site) => `${site.metadata.namespace}/${site.metadata.name}` !== own);
+        .find((site) => site.namespace !== ownNamespace || site.name !== (metadata.name ?? ''));
       return other
         ? [
             deny(
-              object.spec.domain ? 'spec.domain' : 'spec.siteName',
-              `${domain} is already served by FrappeSite ${other.metadata.namespace}/${other.metadata.name}`,
+              spec.domain ? 'spec.domain' : 'spec.siteName',
+              `${domain} is already served by ${describeOther(other, ownNamespace)}`,
               'Duplicate',
             ),
           ]
@@ -86,7 +81,7 @@ export const siteNameRules = [
         spec.benchRef?.namespace || metadata.namespace || namespace,
         spec.benchRef?.name ?? '',
       );
-      const suffix = bench?.spec.domainConfig?.suffix?.replace(/^\./, '');
+      const suffix = domainSuffix(bench?.spec.domainConfig?.suffix);
       if (!suffix || spec.siteName === suffix || spec.siteName?.endsWith(`.${suffix}`)) return [];
       return [
         deny('spec.siteName', `must end with .${suffix}, the domain suffix of bench ${bench?.metadata.name}`),

@@ -37,10 +37,41 @@ describe('operatorConfigFrom', () => {
     [{ storageSize: 10 }, /storageSize: must be a non-empty string/],
     [{ jobTTLSeconds: -1 }, /jobTTLSeconds/],
     [{ mariadbRef: 'db' }, /mariadbRef/],
+    [{ storageSize: 'banana' }, /storageSize: must be a size greater than 0 such as 10Gi, got banana/],
+    [{ storageSize: '0' }, /storageSize: must be a size greater than 0/],
+    [{ mariadbRef: { name: '' } }, /mariadbRef.name: must be the name of a MariaDB resource/],
+    [{ mariadbRef: { name: 'Db_1' } }, /mariadbRef.name/],
+    [{ mariadbRef: { name: 'db', namespace: 'Bad NS' } }, /mariadbRef.namespace/],
+    [{ mariadbRef: { name: 'db', nmespace: 'x' } }, /mariadbRef: unknown keys nmespace/],
+    [{ ingressClassName: 'Nginx Class' }, /ingressClassName: "Nginx Class" is not a Kubernetes object name/],
+    [{ sharedNamespaces: 'databases' }, /sharedNamespaces: must be a list of non-empty strings/],
+    [{ sharedNamespaces: ['Databases'] }, /sharedNamespaces: "Databases" is not a namespace name/],
+    [{ allowIngressSnippets: 'yes' }, /allowIngressSnippets: must be true or false/],
     [['a'], /must be a mapping/],
   ])('rejects %j', (document, message) => {
     expect(() => operatorConfigFrom(document)).toThrow(ConfigError);
     expect(() => operatorConfigFrom(document)).toThrow(message);
+  });
+
+  it('reads the tenant-isolation settings', () => {
+    const config = operatorConfigFrom({
+      sharedNamespaces: ['databases'],
+      allowIngressSnippets: true,
+      deniedIngressAnnotations: ['example.com/*'],
+      allowPrivilegedSecurityContexts: true,
+    });
+    expect(config).toMatchObject({
+      sharedNamespaces: ['databases'],
+      allowIngressSnippets: true,
+      deniedIngressAnnotations: ['example.com/*'],
+      allowPrivilegedSecurityContexts: true,
+    });
+    expect(operatorConfigFrom({})).toMatchObject({
+      sharedNamespaces: [],
+      allowIngressSnippets: false,
+      deniedIngressAnnotations: [],
+      allowPrivilegedSecurityContexts: false,
+    });
   });
 
   it('hands out profiles callers may change without touching later configs', () => {

@@ -12,7 +12,7 @@ describe('policy suites (test/policies)', async () => {
   const outcomes = await runSuites('test/policies', { config, schemas });
   const fired = (o: (typeof outcomes)[number]) => [
     ...(o.result?.validation.violations.map((v) => v.rule) ?? []),
-    ...(o.result?.validation.warnings.map((w) => /\[([^\]]+)\]$/.exec(w)?.[1]) ?? []),
+    ...(o.result?.validation.warnings.map((w) => w.rule) ?? []),
   ];
 
   it('all pass', () => {

@@ -1,0 +1,40 @@
+// S-ING-1: Ingress annotations that inject configuration into the ingress controller. ingress-nginx
+// pastes `*-snippet` annotations verbatim into nginx.conf (CVE-2021-25742, CVE-2025-1974 family):
+// a tenant who may not edit the controller's config must not do it through the operator's Ingress.
+import type { FrappeSite } from '../../api/frappe-site.js';
+import type { OperatorConfig } from '../../defaults/config.js';
+import { CREATE_UPDATE, deny, rule } from '../rule.js';
+
+/** ingress-nginx's configuration snippets (server-snippet, configuration-snippet, auth-snippet…). */
+const SNIPPET = /-snippets?$/;
+
+/** A deny-list pattern as a RegExp: `*` matches any characters, everything else itself. */
+const globPattern = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+
+function deniedBy(key: string, config: OperatorConfig): string | undefined {
+  if (!config.allowIngressSnippets && SNIPPET.test(key)) return 'injects ingress controller configuration';
+  const pattern = config.deniedIngressAnnotations.find((glob) => globPattern(glob).test(key));
+  return pattern && `is denied by the operator (deniedIngressAnnotations ${pattern})`;
+}
+
+export const siteIngressRules = [
+  rule<FrappeSite>({
+    id: 'S-ING-1',
+    kind: 'FrappeSite',
+    operations: CREATE_UPDATE,
+    summary:
+      'No Ingress annotation that injects configuration (ingress-nginx *-snippet) unless the operator config ' +
+      'sets allowIngressSnippets, and none its deniedIngressAnnotations list.',
+    check: ({ object: { spec }, config }) =>
+      Object.keys(spec.ingress?.annotations ?? {}).flatMap((key) => {
+        const why = deniedBy(key, config);
+        return why ? [deny(`spec.ingress.annotations[${key}]`, `${why}; remove it`, 'Forbidden')] : [];
+      }),
+  }),
+];
