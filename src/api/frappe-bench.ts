@@ -68,11 +68,11 @@ const ComponentReplicas = Type.Object(
     'x-kubernetes-validations': [
       {
         rule: '(!has(self.gunicorn) || self.gunicorn >= 1) && (!has(self.nginx) || self.nginx >= 1) && (!has(self.socketio) || self.socketio >= 1)',
-        message: 'gunicorn, nginx and socketio need at least 1 replica [B-REP-1]',
+        message: 'gunicorn, nginx and socketio need at least 1 replica: set 1 or more [B-REP-1]',
       },
       {
         rule: '(!has(self.workerDefault) || self.workerDefault >= 0) && (!has(self.workerLong) || self.workerLong >= 0) && (!has(self.workerShort) || self.workerShort >= 0)',
-        message: 'worker replicas must not be negative [B-REP-1]',
+        message: 'worker replicas must not be negative: set 0 or more [B-REP-1]',
       },
     ],
   },
@@ -117,23 +117,28 @@ export const WorkerAutoscaling = Type.Object(
     'x-kubernetes-validations': [
       {
         rule: '!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas',
-        message: 'minReplicas must not exceed maxReplicas [B-AS-1]',
+        message: 'minReplicas must not exceed maxReplicas: lower minReplicas or raise maxReplicas [B-AS-1]',
+        fieldPath: '.minReplicas',
       },
       {
         rule: '!has(self.maxReplicas) || self.maxReplicas >= 1',
-        message: 'maxReplicas must be at least 1 [B-AS-1]',
+        message: 'maxReplicas must be at least 1 (use enabled: false to stop autoscaling) [B-AS-1]',
+        fieldPath: '.maxReplicas',
       },
       {
         rule: '!has(self.queueLength) || self.queueLength >= 1',
-        message: 'queueLength must be at least 1 [B-AS-1]',
+        message: 'queueLength must be at least 1: the jobs per replica KEDA aims for [B-AS-1]',
+        fieldPath: '.queueLength',
       },
       {
         rule: '!has(self.pollingInterval) || self.pollingInterval >= 1',
-        message: 'pollingInterval must be at least 1 [B-AS-1]',
+        message: 'pollingInterval must be at least 1 second [B-AS-1]',
+        fieldPath: '.pollingInterval',
       },
       {
         rule: '(!has(self.minReplicas) || self.minReplicas >= 0) && (!has(self.staticReplicas) || self.staticReplicas >= 0) && (!has(self.cooldownPeriod) || self.cooldownPeriod >= 0)',
-        message: 'minReplicas, staticReplicas and cooldownPeriod must not be negative [B-AS-1]',
+        message:
+          'minReplicas, staticReplicas and cooldownPeriod must not be negative: set 0 or more [B-AS-1]',
       },
     ],
   },
@@ -146,7 +151,10 @@ export const FrappeBenchSpec = Type.Object(
       description: 'Frappe major version branch of the image, e.g. version-15.',
       maxLength: 64,
       'x-kubernetes-validations': [
-        { rule: 'self.size() > 0', message: 'frappeVersion must not be empty [B-VER-1]' },
+        {
+          rule: 'self.size() > 0',
+          message: 'frappeVersion must not be empty: set the Frappe version, e.g. version-15 [B-VER-1]',
+        },
       ],
     }),
     apps: Type.Optional(Type.Array(App, { description: 'Apps in the bench image.', maxItems: 256 })),
@@ -206,11 +214,13 @@ export const FrappeBenchSpec = Type.Object(
         'x-kubernetes-validations': [
           {
             rule: "quantity(string(self)).isGreaterThan(quantity('0'))",
-            message: 'storageSize must be greater than 0 [B-STO-1]',
+            message: 'storageSize must be a size greater than 0 such as 10Gi [B-STO-1]',
           },
           {
             rule: '!quantity(string(self)).isLessThan(quantity(string(oldSelf)))',
-            message: 'storageSize must not decrease [B-STO-1]',
+            message:
+              'storageSize must not decrease: volumes only grow; keep at least the stored size [B-STO-1]',
+            reason: 'FieldValueForbidden',
           },
         ],
       }),
@@ -252,12 +262,14 @@ export const FrappeBenchSpec = Type.Object(
     'x-kubernetes-validations': [
       {
         rule: '!has(oldSelf.storageClassName) || (has(self.storageClassName) && self.storageClassName == oldSelf.storageClassName)',
-        message: 'storageClassName is immutable once set [B-STO-2]',
+        message: 'storageClassName is immutable once set: create a new bench to change it [B-STO-2]',
+        reason: 'FieldValueForbidden',
         fieldPath: '.storageClassName',
       },
       {
         rule: '!has(oldSelf.storageAccessMode) || (has(self.storageAccessMode) && self.storageAccessMode == oldSelf.storageAccessMode)',
-        message: 'storageAccessMode is immutable once set [B-STO-2]',
+        message: 'storageAccessMode is immutable once set: create a new bench to change it [B-STO-2]',
+        reason: 'FieldValueForbidden',
         fieldPath: '.storageAccessMode',
       },
     ],

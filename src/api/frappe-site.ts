@@ -14,16 +14,18 @@ export const SITE_CLEANUP_FINALIZER = 'vyogo.tech/site-cleanup';
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
-const immutable = (field: string) => ({
+const immutable = (field: string, why: string) => ({
   rule: 'self == oldSelf',
-  message: `${field} is immutable [S-IMM-1]`,
+  message: `${field} is immutable: ${why} [S-IMM-1]`,
+  reason: 'FieldValueForbidden' as const,
 });
 
 const siteDatabaseConfig = DatabaseConfig(
   'site',
   IMMUTABLE_DATABASE_FIELDS.map((field) => ({
     rule: `!has(oldSelf.${field}) || (has(self.${field}) && self.${field} == oldSelf.${field})`,
-    message: `dbConfig.${field} is immutable once set [S-IMM-2]`,
+    message: `dbConfig.${field} is immutable once set: the database is not moved; migrate with a backup and a new site [S-IMM-2]`,
+    reason: 'FieldValueForbidden' as const,
     fieldPath: `.${field}`,
   })),
 );
@@ -37,7 +39,7 @@ export const FrappeSiteSpec = Type.Object(
       },
       {
         description: 'The FrappeBench that serves this site. Immutable.',
-        'x-kubernetes-validations': [immutable('benchRef')],
+        'x-kubernetes-validations': [immutable('benchRef', 'sites do not move; create a new site')],
       },
     ),
     siteName: Type.String({
@@ -52,14 +54,14 @@ export const FrappeSiteSpec = Type.Object(
           rule: "self.split('.').all(label, label.size() <= 63)",
           message: 'each label of siteName has at most 63 characters [S-NAME-1]',
         },
-        immutable('siteName'),
+        immutable('siteName', 'create a new site instead'),
       ],
     }),
     domain: Type.Optional(
       Type.String({
         description: 'Host name of the Ingress. Default and only allowed value: siteName. Immutable.',
         maxLength: 253,
-        'x-kubernetes-validations': [immutable('domain')],
+        'x-kubernetes-validations': [immutable('domain', 'create a new site instead')],
       }),
     ),
     adminPasswordSecretRef: Type.Optional(
