@@ -34,7 +34,12 @@ export class WatchedFiles<T> {
   /** Reads and loads the files once (failing fast on a bad set), then watches for changes. */
   async start(): Promise<T> {
     const contents = await this.read();
-    const value = this.options.load(contents);
+    let value: T;
+    try {
+      value = this.options.load(contents);
+    } catch (error) {
+      throw new Error(`${this.options.files.join(', ')}: ${(error as Error).message}`, { cause: error });
+    }
     this.current = contents;
     for (const directory of new Set(this.options.files.map((file) => dirname(file)))) {
       const watcher = watch(directory, () => void this.check());

@@ -1,12 +1,14 @@
 // CertificateWatcher.check() with the reads under the test's control (an injected in-memory
 // readFile that a test can hold open): a change reported while a read is in flight is read after
 // that read, not absorbed by it (issue 9: the `..data` rename of a Secret rotation landed during
-// the read its `..data_tmp` event had started, and nothing reloaded until the 10 s poll).
-import { readFile } from 'node:fs/promises';
+// the read its `..data_tmp` event had started, and nothing reloaded until the 10 s poll). Also
+// what a client CA file must hold.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { issueCertificate } from '../../../src/dev/pki.js';
-import { CertificateWatcher, type KeyPair } from '../../../src/webhooks/certificates.js';
+import { createCA, issueCertificate } from '../../../src/dev/pki.js';
+import { checkCABundle, CertificateWatcher, type KeyPair } from '../../../src/webhooks/certificates.js';
 import { testCertificates } from '../../webhook/server-fixture.js';
 
 /** Files in memory; while held, a read takes the bytes at once but answers only on release. */
@@ -127,5 +129,19 @@ describe('CertificateWatcher.check() while a read is in flight', () => {
     } finally {
       watcher.stop();
     }
+  });
+});
+
+describe('checkCABundle (serve --client-ca-file)', () => {
+  it('takes a bundle of CAs and refuses a leaf certificate or bytes without a certificate', async () => {
+    const { ca, serving } = await testCertificates();
+    const other = await createCA(await mkdtemp(join(tmpdir(), 'fa-other-ca-')), 'other-ca');
+    const bundle = Buffer.concat([await readFile(ca.cert), await readFile(other.cert)]);
+    expect(checkCABundle(bundle).map((c) => c.subject)).toEqual(['CN=webhook-test-ca', 'CN=other-ca']);
+    const leaf = await readFile(serving.cert);
+    expect(() => checkCABundle(leaf)).toThrow('CN=127.0.0.1 is not a CA');
+    expect(() => checkCABundle(Buffer.from('not a certificate'))).toThrow(
+      'no PEM certificate in the CA file',
+    );
   });
 });
