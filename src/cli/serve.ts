@@ -11,7 +11,11 @@ import { BatchedLines } from './log-lines.js';
 import { UsageError, type CliIO } from './io.js';
 
 const HELP = `usage: frappe-admission serve --tls-cert-file F --tls-private-key-file F [--port 9443] [--host 0.0.0.0]
-                             [--config FILE] [--drain-delay-seconds 5] [--kubeconfig FILE | --offline]
+                             [--client-ca-file F] [--config FILE] [--drain-delay-seconds 5]
+                             [--kubeconfig FILE | --offline]
+
+  --client-ca-file F   require a client certificate signed by a CA in F (PEM) on every connection;
+                       re-read when it changes, like the serving certificate
 `;
 
 export interface ClusterSource {
@@ -43,6 +47,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     options: {
       'tls-cert-file': { type: 'string' },
       'tls-private-key-file': { type: 'string' },
+      'client-ca-file': { type: 'string' },
       port: { type: 'string', default: '9443' },
       host: { type: 'string', default: '0.0.0.0' },
       config: { type: 'string' },
@@ -77,6 +82,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       logger,
       certFile,
       keyFile,
+      clientCAFile: values['client-ca-file'],
       host: values.host,
       port,
       ready: cluster.ready,

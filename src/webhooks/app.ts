@@ -2,7 +2,7 @@
 // API.md §7, plus /healthz, /readyz and /metrics. Built by a factory and started elsewhere
 // (server.ts), so tests can inject it. The body is parsed once, by a JSON parser of our own:
 // fastify's default schema pipeline would coerce and remove fields of an object we then diff.
-import type { SecureContextOptions } from 'node:tls';
+import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { admitMutation, admitValidation, type AdmittedKind } from '../policies/admit.js';
@@ -48,7 +48,7 @@ export interface WebhookAppOptions {
   /** Caches synced: /readyz fails until it returns true. */
   ready: () => boolean;
   /** TLS options; omitted for plain HTTP (unit tests through inject()). */
-  https?: SecureContextOptions;
+  https?: TlsOptions;
   /** The rules engine; tests may pass another implementation of the same two functions. */
   engine?: Engine;
 }

@@ -1,13 +1,10 @@
-// Serving certificate from files, reloaded without a restart. A mounted Secret changes by an
-// atomic swap of its `..data` symlink, so the directory is watched (not the files) and, as a
-// safety net for missed events, the files are polled. The pair is swapped only when the bytes
-// changed and the new pair loads; a bad read keeps the last good certificate.
+// The serving certificate and the client CA, from files reloaded without a restart (the reading,
+// watching and keeping of the last good set is watched-files.ts). The serving pair is swapped only
+// when it loads, i.e. the certificate parses and the key matches it.
 import { X509Certificate } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
+import { WatchedFiles } from './watched-files.js';
 
 export interface KeyPair {
   cert: Buffer;
@@ -23,6 +20,8 @@ export interface CertificateWatcherOptions {
   onExpiry?: (unixSeconds: number) => void;
   logger?: Logger;
   pollIntervalMs?: number;
+  /** Reads one file; tests inject a slow or in-memory one. */
+  readFile?: (path: string) => Promise<Buffer>;
 }
 
 /** Parses and checks a pair: throws when the certificate does not parse or the key does not match it. */
@@ -32,81 +31,101 @@ export function checkKeyPair(pair: KeyPair): X509Certificate {
   return certificate;
 }
 
-export class CertificateWatcher {
-  private current?: KeyPair;
-  private readonly watchers: FSWatcher[] = [];
-  private poller?: NodeJS.Timeout;
-  private checking?: Promise<void>;
+interface LoadedPair {
+  pair: KeyPair;
+  certificate: X509Certificate;
+}
 
-  constructor(private readonly options: CertificateWatcherOptions) {}
+export class CertificateWatcher {
+  private readonly files: WatchedFiles<LoadedPair>;
+
+  constructor(private readonly options: CertificateWatcherOptions) {
+    this.files = new WatchedFiles<LoadedPair>({
+      files: [options.certFile, options.keyFile],
+      subject: 'serving certificate',
+      load: ([cert, key]) => {
+        const pair = { cert: cert!, key: key! };
+        return { pair, certificate: checkKeyPair(pair) };
+      },
+      onChange: ({ pair, certificate }) => {
+        this.reportExpiry(certificate);
+        options.onChange(pair);
+        options.logger?.info(
+          { serial: certificate.serialNumber, notAfter: certificate.validTo },
+          'serving certificate reloaded',
+        );
+      },
+      logger: options.logger,
+      pollIntervalMs: options.pollIntervalMs,
+      readFile: options.readFile,
+    });
+  }
 
   /** Reads the pair once (failing fast on a bad one), then watches for changes. */
   async start(): Promise<KeyPair> {
-    const pair = await this.read();
-    this.use(pair, checkKeyPair(pair));
-    const directories = new Set([dirname(this.options.certFile), dirname(this.options.keyFile)]);
-    for (const directory of directories) {
-      const watcher = watch(directory, () => void this.check());
-      watcher.on('error', (error) =>
-        this.options.logger?.warn({ err: error }, 'certificate directory watch failed; polling'),
-      );
-      watcher.unref();
-      this.watchers.push(watcher);
-    }
-    this.poller = setInterval(() => void this.check(), this.options.pollIntervalMs ?? 10_000);
-    this.poller.unref();
+    const { pair, certificate } = await this.files.start();
+    this.reportExpiry(certificate);
     return pair;
   }
 
   stop(): void {
-    for (const watcher of this.watchers.splice(0)) watcher.close();
-    clearInterval(this.poller);
+    this.files.stop();
   }
 
-  /** Re-reads the files; swaps when they changed and load. Concurrent calls share one read. */
+  /** Re-reads the files; swaps when they changed and load (see WatchedFiles.check). */
   check(): Promise<void> {
-    this.checking ??= this.reload().finally(() => (this.checking = undefined));
-    return this.checking;
+    return this.files.check();
   }
 
-  private async reload(): Promise<void> {
-    let pair: KeyPair;
-    try {
-      pair = await this.read();
-    } catch (error) {
-      this.options.logger?.warn(
-        { err: error },
-        'cannot read the serving certificate; keeping the current one',
-      );
-      return;
-    }
-    if (this.current && pair.cert.equals(this.current.cert) && pair.key.equals(this.current.key)) return;
-    let certificate: X509Certificate;
-    try {
-      certificate = checkKeyPair(pair);
-    } catch (error) {
-      // Mid-rotation the certificate and key may briefly disagree: the next event or poll retries.
-      this.options.logger?.warn(
-        { err: error },
-        'new serving certificate does not load; keeping the current one',
-      );
-      return;
-    }
-    this.use(pair, certificate);
-    this.options.onChange(pair);
-    this.options.logger?.info(
-      { serial: certificate.serialNumber, notAfter: certificate.validTo },
-      'serving certificate reloaded',
-    );
-  }
-
-  private use(pair: KeyPair, certificate: X509Certificate): void {
-    this.current = pair;
+  private reportExpiry(certificate: X509Certificate): void {
     this.options.onExpiry?.(Math.floor(new Date(certificate.validTo).getTime() / 1000));
   }
+}
 
-  private async read(): Promise<KeyPair> {
-    const [cert, key] = await Promise.all([readFile(this.options.certFile), readFile(this.options.keyFile)]);
-    return { cert, key };
-  }
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * Parses a CA bundle (one or more PEM certificates): throws unless every certificate parses and
+ * is a CA. node's TLS takes any bytes as `ca` without complaint, so a garbled file would otherwise
+ * refuse every client silently.
+ */
+export function checkCABundle(bundle: Buffer): X509Certificate[] {
+  const blocks = bundle.toString('latin1').match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) throw new Error('no PEM certificate in the CA file');
+  return blocks.map((block) => {
+    const certificate = new X509Certificate(block);
+    if (!certificate.ca) throw new Error(`${certificate.subject.replaceAll('\n', ', ')} is not a CA`);
+    return certificate;
+  });
+}
+
+export interface ClientCAWatcherOptions {
+  caFile: string;
+  /** Called with every new valid bundle (not with the first one, which start() returns). */
+  onChange: (bundle: Buffer) => void;
+  logger?: Logger;
+  pollIntervalMs?: number;
+  readFile?: (path: string) => Promise<Buffer>;
+}
+
+/** The CA bundle that signs accepted client certificates, reloaded like the serving pair. */
+export function clientCAWatcher(options: ClientCAWatcherOptions): WatchedFiles<Buffer> {
+  return new WatchedFiles<Buffer>({
+    files: [options.caFile],
+    subject: 'client CA',
+    load: ([bundle]) => {
+      checkCABundle(bundle!);
+      return bundle!;
+    },
+    onChange: (bundle) => {
+      options.onChange(bundle);
+      options.logger?.info(
+        { subjects: checkCABundle(bundle).map((c) => c.subject.replaceAll('\n', ', ')) },
+        'client CA reloaded',
+      );
+    },
+    logger: options.logger,
+    pollIntervalMs: options.pollIntervalMs,
+    readFile: options.readFile,
+  });
 }

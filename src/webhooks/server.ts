@@ -1,11 +1,13 @@
-// Starts the webhook application over HTTPS with hot-reloaded certificates, and drains it:
-// readiness fails at once, responses say `Connection: close`, and after the drain delay (for
-// the endpoints to move) the server stops accepting, finishes in-flight requests and closes.
+// Starts the webhook application over HTTPS with hot-reloaded certificates (and, optionally, a
+// hot-reloaded CA that client certificates must be signed by), and drains it: readiness fails at
+// once, responses say `Connection: close`, and after the drain delay (for the endpoints to move)
+// the server stops accepting, finishes in-flight requests and closes.
 import type { Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import type { AdmissionContext } from '../policies/types.js';
 import { buildWebhookApp, type Engine, type WebhookApp } from './app.js';
-import { CertificateWatcher } from './certificates.js';
+import { CertificateWatcher, clientCAWatcher, type KeyPair } from './certificates.js';
 import { createAdmissionMetrics, type AdmissionMetrics } from './metrics.js';
 
 export interface WebhookServerOptions {
@@ -13,6 +15,11 @@ export interface WebhookServerOptions {
   logger: Logger;
   certFile: string;
   keyFile: string;
+  /**
+   * CA bundle (PEM) that client certificates must be signed by: the handshake fails without one.
+   * Unset: no client certificate is asked for.
+   */
+  clientCAFile?: string;
   host: string;
   port: number;
   ready: () => boolean;
@@ -32,30 +39,72 @@ export interface WebhookServer extends WebhookApp {
   close(): Promise<void>;
 }
 
+/** The TLS material in use; setSecureContext() replaces all of it, so every change passes the whole. */
+interface TlsFiles {
+  pair: KeyPair;
+  clientCA?: Buffer;
+}
+
+const secureContextOf = (tls: TlsFiles): SecureContextOptions => ({
+  ...tls.pair,
+  minVersion: 'TLSv1.2',
+  ...(tls.clientCA ? { ca: tls.clientCA } : {}),
+});
+
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const metrics = options.metrics ?? createAdmissionMetrics();
-  // The watcher is started before the app exists (the app needs the first pair); later pairs go to its server.
-  const target: { server?: HttpsServer } = {};
+  // The watchers start before the app exists (the app needs the first files); later ones go to its server.
+  // A change before the server exists is kept in `tls`, which the server is then built from.
+  const target: { server?: HttpsServer; tls?: TlsFiles } = {};
+  const update = (change: Partial<TlsFiles>) => {
+    if (!target.tls) return; // unreachable: a watcher reports changes only after its start()
+    target.tls = { ...target.tls, ...change };
+    target.server?.setSecureContext(secureContextOf(target.tls));
+  };
   const certificates = new CertificateWatcher({
     certFile: options.certFile,
     keyFile: options.keyFile,
     logger: options.logger,
     pollIntervalMs: options.certificatePollIntervalMs,
     onExpiry: (seconds) => metrics.certificateExpiry.set(seconds),
-    onChange: (pair) => target.server?.setSecureContext(pair),
+    onChange: (pair) => update({ pair }),
   });
-  const pair = await certificates.start();
-  const webhook = buildWebhookApp({
-    context: options.context,
-    metrics,
-    logger: options.logger,
-    ready: options.ready,
-    engine: options.engine,
-    https: { ...pair, minVersion: 'TLSv1.2' },
-  });
+  const clientCA =
+    options.clientCAFile === undefined
+      ? undefined
+      : clientCAWatcher({
+          caFile: options.clientCAFile,
+          logger: options.logger,
+          pollIntervalMs: options.certificatePollIntervalMs,
+          onChange: (bundle) => update({ clientCA: bundle }),
+        });
+  const stopWatching = () => {
+    certificates.stop();
+    clientCA?.stop();
+  };
+  target.tls = { pair: await certificates.start() };
+  let webhook: WebhookApp;
+  try {
+    if (clientCA) update({ clientCA: await clientCA.start() });
+    webhook = buildWebhookApp({
+      context: options.context,
+      metrics,
+      logger: options.logger,
+      ready: options.ready,
+      engine: options.engine,
+      https: {
+        ...secureContextOf(target.tls),
+        // The API server presents its client certificate when its AdmissionConfiguration says so.
+        ...(clientCA ? { requestCert: true, rejectUnauthorized: true } : {}),
+      },
+    });
+    target.server = webhook.app.server as HttpsServer;
+    await webhook.app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    stopWatching();
+    throw error;
+  }
   const { app } = webhook;
-  target.server = app.server as HttpsServer;
-  await app.listen({ host: options.host, port: options.port });
   const bound = app.server.address();
   const address =
     typeof bound === 'object' && bound
@@ -64,7 +113,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   options.logger.info({ ...address }, 'serving admission webhooks');
 
   const close = async () => {
-    certificates.stop();
+    stopWatching();
     await app.close();
   };
   return {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { createCA, issueCertificate } from '../../src/dev/pki.js';
 import { runCli } from './run-cli.js';
 
 describe('webhook-config', () => {
@@ -91,5 +92,32 @@ describe('serve', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: cannot serve: ENOENT.*\/nope\.(crt|key)/);
+  });
+
+  it('names a --client-ca-file that holds no CA certificate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fa-serve-'));
+    const ca = await createCA(dir, 'serve-test-ca');
+    const serving = await issueCertificate(dir, ca, {
+      name: 'serving',
+      commonName: '127.0.0.1',
+      usage: 'serverAuth',
+      ipAddresses: ['127.0.0.1'],
+    });
+    const notCA = join(dir, 'garbled.crt');
+    await writeFile(notCA, 'not a certificate');
+    const result = await runCli([
+      'serve',
+      '--offline',
+      '--port',
+      '0',
+      '--tls-cert-file',
+      serving.cert,
+      '--tls-private-key-file',
+      serving.key,
+      '--client-ca-file',
+      notCA,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: cannot serve: ${notCA}: no PEM certificate in the CA file\n`);
   });
 });

@@ -88,6 +88,8 @@ export async function startTestServer(
     keyType?: 'ec' | 'rsa';
     certFile?: string;
     keyFile?: string;
+    /** Require client certificates signed by this CA bundle (serve --client-ca-file). */
+    clientCAFile?: string;
     dir?: string;
     pollMs?: number;
   } = {},
@@ -109,6 +111,7 @@ export async function startTestServer(
     logger: pino(sink),
     certFile: options.certFile ?? certs!.serving.cert,
     keyFile: options.keyFile ?? certs!.serving.key,
+    clientCAFile: options.clientCAFile,
     host: '127.0.0.1',
     port: 0,
     ready: () => true,
