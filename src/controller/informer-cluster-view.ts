@@ -5,7 +5,8 @@
 //
 // RBAC (docs/rbac.md): get, list, watch on vyogo.tech frappebenches and frappesites,
 // storage.k8s.io storageclasses, networking.k8s.io ingressclasses, autoscaling
-// horizontalpodautoscalers and apiextensions.k8s.io customresourcedefinitions.
+// horizontalpodautoscalers, apiextensions.k8s.io customresourcedefinitions and
+// apiregistration.k8s.io apiservices.
 import type { Logger } from 'pino';
 import {
   benchKeyOfSite,
@@ -13,6 +14,7 @@ import {
   DEFAULT_INGRESS_CLASS_ANNOTATION,
   DEFAULT_STORAGE_CLASS_ANNOTATION,
   KEDA_CRD,
+  ROUTE_API_SERVICE,
   siteDomain,
   type ClusterView,
   type HorizontalPodAutoscaler,
@@ -145,6 +147,14 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     handlers: {},
   });
 
+  const routeApi = new Reflector<KubeObject>({
+    ...common,
+    path: '/apis/apiregistration.k8s.io/v1/apiservices',
+    // Whether OpenShift Routes exist (src/api/cluster.ts); a name field selector works on any kind.
+    query: crdQuery(ROUTE_API_SERVICE),
+    handlers: {},
+  });
+
   const all: Reflector<KubeObject>[] = [
     benches,
     sites,
@@ -153,6 +163,7 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     hpas,
     keda,
     certManager,
+    routeApi,
   ] as Reflector<KubeObject>[];
   for (const reflector of all) reflector.start();
 
@@ -168,6 +179,7 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     horizontalPodAutoscalers: (namespace) => hpasByNamespace.get(namespace),
     kedaInstalled: () => keda.store.size > 0,
     certManagerInstalled: () => certManager.store.size > 0,
+    routeApiInstalled: () => routeApi.store.size > 0,
   };
   return {
     view,

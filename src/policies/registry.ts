@@ -4,11 +4,14 @@ import { benchAppRules } from './rules/bench-apps.js';
 import { benchAutoscalingRules } from './rules/bench-autoscaling.js';
 import { benchLifecycleRules } from './rules/bench-lifecycle.js';
 import { benchSpecRules } from './rules/bench-spec.js';
+import { benchRedisRules } from './rules/bench-redis.js';
 import { benchStorageRules } from './rules/bench-storage.js';
+import { compatRules } from './rules/compat.js';
 import { databaseRules } from './rules/database.js';
 import { siteLifecycleRules } from './rules/site-lifecycle.js';
 import { siteNameRules } from './rules/site-names.js';
 import { siteRefRules } from './rules/site-refs.js';
+import { siteRouteRules } from './rules/site-route.js';
 
 export const RULES: readonly Rule<never>[] = [
   ...benchSpecRules,
@@ -20,6 +23,9 @@ export const RULES: readonly Rule<never>[] = [
   ...siteRefRules,
   ...databaseRules,
   ...siteLifecycleRules,
+  ...benchRedisRules,
+  ...siteRouteRules,
+  ...compatRules,
 ] as readonly Rule<never>[];
 
 const ID_ORDER = (id: string) => id.replace(/\d+$/, (n) => n.padStart(3, '0'));

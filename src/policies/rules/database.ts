@@ -1,6 +1,6 @@
 // Database settings: S-DB-1, S-DB-2 for sites, and the same checks as B-DB-1, B-DB-2 for the
 // database defaults a bench gives its sites.
-import { DATABASE_MODES, DATABASE_PROVIDERS, type DatabaseConfig } from '../../api/common.js';
+import { DATABASE_MODES, DATABASE_PROVIDERS, portNumber, type DatabaseConfig } from '../../api/common.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import {
@@ -12,7 +12,7 @@ import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
 
 const NOT_YET_SUPPORTED = new Set(['postgres', 'sqlite']);
 
-/** Provider and mode, and the settings each allows (S-DB-1 / B-DB-1). */
+/** Provider and mode, the settings each allows, and the port (S-DB-1 / B-DB-1). */
 export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefined): Finding[] {
   if (!db) return [];
   const findings: Finding[] = [];
@@ -59,6 +59,11 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
       ),
     );
   }
+  if (db.port !== undefined && portNumber(db.port) === undefined) {
+    findings.push(
+      deny(`${path}.port`, `must be a port number from 1 to 65535, got ${JSON.stringify(db.port)}`),
+    );
+  }
   return findings;
 }
 
@@ -78,7 +83,8 @@ export const databaseRules = [
     operations: CREATE_UPDATE,
     summary:
       'provider and mode are known; dedicated only with mariadb; mariadbRef only with mariadb, postgresRef only with ' +
-      'postgres; external needs connectionSecretRef; postgres and sqlite are not supported yet.',
+      'postgres; external needs connectionSecretRef; postgres and sqlite are not supported yet; port is 1-65535 ' +
+      '(a string of digits, as the Go operator took it, is accepted).',
     check: ({ object: { spec } }) => checkDatabaseProvider('spec.dbConfig', spec.dbConfig),
   }),
   rule<FrappeSite>({
