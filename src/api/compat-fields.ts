@@ -2,8 +2,8 @@
 // frappe-operator v2.x, same group and kinds) apply unchanged. They have the Go operator's types,
 // so whatever its CRDs accept is accepted here too; what each does here (nothing, in most cases,
 // with a B-COMPAT-1 / S-COMPAT-1 warning) is listed in docs/go-operator-manifests.md. Fields of
-// theirs that this operator implements (ingress.className, redisConfig.maxMemory, routeConfig, …)
-// are defined next to their neighbours in frappe-bench.ts and frappe-site.ts.
+// theirs that this operator uses (ingress.className, routeConfig, redisConfig.maxMemory, …) are
+// defined next to their neighbours in frappe-site.ts and redis-config.ts.
 import { Type } from '@sinclair/typebox';
 import { ObjectRef, SecretRef, StringMap } from './common.js';
 

@@ -1,6 +1,7 @@
 // Defaults of a FrappeBench (API.md §2, §3, §5). Pure: object + cluster view + config in,
 // defaulted object and its patch out. Only absent fields are filled.
-import { BENCH_COMPONENTS, usesExternalRedis, WORKER_TYPES, type WorkerType } from '../api/frappe-bench.js';
+import { BENCH_COMPONENTS, WORKER_TYPES, type WorkerType } from '../api/frappe-bench.js';
+import { usesExternalRedis } from '../api/redis-config.js';
 import type { ClusterView } from '../api/cluster.js';
 import type { OperatorConfig } from './config.js';
 import type { ResourceRequirements } from '../api/common.js';

@@ -2,7 +2,7 @@
 // both), B-REDIS-3 (settings that have no effect for the kind of Redis chosen). The defaults write
 // nothing under redisConfig for an external Redis (src/defaults/bench.ts).
 import type { FrappeBench } from '../../api/frappe-bench.js';
-import { usesExternalRedis } from '../../api/frappe-bench.js';
+import { usesExternalRedis } from '../../api/redis-config.js';
 import { sameJSON } from '../../api/json.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { CREATE_UPDATE, deny, rule, warn, type Finding, type RuleRequest } from '../rule.js';

@@ -4,7 +4,8 @@
 // of ingressClassName here, from contradicting it. The schema side is src/api/compat-fields.ts;
 // docs/go-operator-manifests.md lists every field and what happens to it.
 import { WORKER_UTILIZATION_TARGETS } from '../../api/compat-fields.js';
-import { usesExternalRedis, WORKER_TYPES, type FrappeBench } from '../../api/frappe-bench.js';
+import { WORKER_TYPES, type FrappeBench } from '../../api/frappe-bench.js';
+import { usesExternalRedis } from '../../api/redis-config.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import { valueAt } from '../../api/json.js';
 import { CREATE_UPDATE, deny, rule, warn, WARNING_LIMIT, type Finding } from '../rule.js';
