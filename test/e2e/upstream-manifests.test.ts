@@ -87,7 +87,10 @@ describe('FrappeBench manifests of the Go operator', () => {
       resources: { limits: { memory: '2Gi' } },
     });
     const external = await getSpec('frappebench', ns, 'shared-redis-bench');
-    expect(external.redisConfig).toEqual({ connectionSecretRef: { name: 'redis-credentials' } });
+    expect(external.redisConfig).toEqual({
+      type: 'redis',
+      connectionSecretRef: { name: 'redis-credentials' },
+    });
   });
 
   it('kubectl explain shows that a Go operator field has no effect', async () => {
