@@ -12,6 +12,9 @@ import type { AdmissionContext, AdmissionInput, Decision, FieldError } from './t
 
 export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
 
+/** Warnings are at most this long (defined with the rules, which shorten theirs to fit). */
+export { WARNING_LIMIT };
+
 const DEFAULTERS: Record<
   AdmittedKind,
   (input: Record<string, unknown>, context: DefaultingContext) => Defaulted
