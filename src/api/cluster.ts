@@ -36,6 +36,13 @@ export const DEFAULT_INGRESS_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-d
 /** CRDs whose presence tells that KEDA and cert-manager are installed. */
 export const KEDA_CRD = 'scaledobjects.keda.sh';
 export const CERT_MANAGER_CRD = 'certificates.cert-manager.io';
+/**
+ * The APIService that tells whether OpenShift Routes can be created. OpenShift serves Routes from
+ * an aggregated API server, not from a CRD; where a CRD defines them (MicroShift-like set-ups,
+ * tests), kube-apiserver registers this same APIService for the CRD's group version.
+ */
+export const ROUTE_API_SERVICE = 'v1.route.openshift.io';
+export const ROUTE_CRD = 'routes.route.openshift.io';
 
 export interface ClusterView {
   bench(namespace: string, name: string): FrappeBench | undefined;
@@ -60,6 +67,8 @@ export interface ClusterView {
   horizontalPodAutoscalers(namespace: string): readonly HorizontalPodAutoscaler[];
   kedaInstalled(): boolean;
   certManagerInstalled(): boolean;
+  /** Whether route.openshift.io/v1 is served (OpenShift, or a Route CRD). */
+  routeApiInstalled(): boolean;
 }
 
 /** Whether an object carries the is-default-class annotation with value "true". */

@@ -73,6 +73,19 @@ export const ObjectRef = (description: string, what: string) =>
     { description },
   );
 
+/**
+ * A core/v1 SecretReference as the Go operator's API writes it: both fields optional (rules say
+ * when a name is required; whether another namespace may be named is the operator config's call).
+ */
+export const SecretRef = (description: string) =>
+  Type.Object(
+    {
+      name: Type.Optional(Name('Name of the Secret.')),
+      namespace: Type.Optional(Name('Namespace of the Secret; empty means the namespace of this object.')),
+    },
+    { description },
+  );
+
 export const PodConfig = Type.Object(
   {
     labels: Type.Optional(StringMap('Extra labels put on every pod.')),
@@ -80,6 +93,25 @@ export const PodConfig = Type.Object(
     affinity: Type.Optional(OpaqueObject('Affinity of every pod (core/v1 Affinity).')),
     tolerations: Type.Optional(
       Type.Array(OpaqueObject('A core/v1 Toleration.'), { description: 'Tolerations of every pod.' }),
+    ),
+    geoTag: Type.Optional(
+      Type.Object(
+        {
+          region: Type.Optional(
+            Type.String({
+              description: 'Region, e.g. us-east-1 (node label topology.kubernetes.io/region).',
+            }),
+          ),
+          zone: Type.Optional(
+            Type.String({ description: 'Zone, e.g. us-east-1a (node label topology.kubernetes.io/zone).' }),
+          ),
+        },
+        {
+          description:
+            "The Go operator's geographic placement. Accepted for compatibility; has no effect here: put " +
+            'topology.kubernetes.io/region or /zone in nodeSelector instead.',
+        },
+      ),
     ),
   },
   { description: 'Scheduling and labelling applied to every pod the operator creates.' },
@@ -133,16 +165,17 @@ export const DatabaseConfig = (owner: 'bench' | 'site', validations: CelRule[] =
         Type.String({ description: 'Host of an external database server.', maxLength: 253 }),
       ),
       port: Type.Optional(
-        Type.Integer({ description: 'Port of an external database server.', minimum: 1, maximum: 65535 }),
+        Type.Union([Type.Integer(), Type.String()], {
+          description:
+            'Port of an external database server, 1-65535. A string of digits (as the Go operator wrote it) ' +
+            'is accepted.',
+          'x-kubernetes-int-or-string': true,
+        }),
       ),
       connectionSecretRef: Type.Optional(
-        Type.Object(
-          { name: Name('Name of the Secret.') },
-          {
-            description:
-              'Secret with the credentials of an external server (keys host, port, username, password); ' +
-              'required with provider external.',
-          },
+        SecretRef(
+          'Secret with the credentials of an external server (keys host, port, username, password); ' +
+            'required with provider external.',
         ),
       ),
       databaseName: Type.Optional(
@@ -174,6 +207,12 @@ export const DatabaseConfig = (owner: 'bench' | 'site', validations: CelRule[] =
     },
   );
 export type DatabaseConfig = Static<ReturnType<typeof DatabaseConfig>>;
+
+/** A port as the API takes it (a number, or a string of digits as the Go operator wrote it), or undefined. */
+export function portNumber(value: unknown): number | undefined {
+  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value;
+  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
+}
 
 export const Condition = Type.Object(
   {

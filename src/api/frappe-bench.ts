@@ -11,6 +11,16 @@ import {
   ResourceRequirements,
   type ObjectMeta,
 } from './common.js';
+import {
+  ComponentScaling,
+  DomainAutoDetect,
+  FpmConfig,
+  GitConfig,
+  IngressControllerRef,
+  SiteReconcileConcurrency,
+  WorkerUtilizationTarget,
+} from './compat-fields.js';
+import { RedisConfig } from './redis-config.js';
 
 export const BENCH_COMPONENTS = [
   'gunicorn',
@@ -111,6 +121,8 @@ export const WorkerAutoscaling = Type.Object(
     pollingInterval: Type.Optional(
       Type.Integer({ description: 'Seconds between KEDA queue checks (at least 1).' }),
     ),
+    targetCPUUtilizationPercentage: WorkerUtilizationTarget(),
+    targetMemoryUtilizationPercentage: WorkerUtilizationTarget(),
   },
   {
     description: 'How one worker type scales (KEDA ScaledObject on its queue, or a static replica count).',
@@ -172,9 +184,13 @@ export const FrappeBenchSpec = Type.Object(
             }),
           ),
           pullSecrets: Type.Optional(
-            Type.Array(Type.Object({ name: Type.String({ description: 'Secret name.' }) }), {
-              description: 'Image pull Secrets.',
-            }),
+            Type.Array(
+              Type.Object(
+                { name: Type.Optional(Type.String({ description: 'Secret name.' })) },
+                { description: 'A Secret in the bench namespace.' },
+              ),
+              { description: 'Image pull Secrets.' },
+            ),
           ),
         },
         { description: "The bench image. Default: the operator's repository, tagged frappeVersion." },
@@ -182,19 +198,7 @@ export const FrappeBenchSpec = Type.Object(
     ),
     componentReplicas: Type.Optional(ComponentReplicas),
     componentResources: Type.Optional(ComponentResources),
-    redisConfig: Type.Optional(
-      Type.Object(
-        {
-          type: Type.Optional(Type.Literal('redis', { description: 'Redis flavour. Default redis.' })),
-          image: Type.Optional(
-            Type.String({ description: 'Redis image. Default redis:7-alpine.', maxLength: 512 }),
-          ),
-          resources: Type.Optional(ResourceRequirements('each Redis')),
-          storageSize: Type.Optional(Quantity('Volume size of the queue Redis; empty means no volume.')),
-        },
-        { description: 'The cache and queue Redis of the bench.' },
-      ),
-    ),
+    redisConfig: Type.Optional(RedisConfig),
     storageClassName: Type.Optional(
       Type.String({
         description:
@@ -232,6 +236,8 @@ export const FrappeBenchSpec = Type.Object(
           suffix: Type.Optional(
             Type.String({ description: 'Every site name on this bench must end with it.', maxLength: 253 }),
           ),
+          autoDetect: Type.Optional(DomainAutoDetect),
+          ingressControllerRef: Type.Optional(IngressControllerRef),
         },
         { description: 'Domain rules for the sites of this bench.' },
       ),
@@ -256,6 +262,12 @@ export const FrappeBenchSpec = Type.Object(
       ),
     ),
     podConfig: Type.Optional(PodConfig),
+    fpmConfig: Type.Optional(FpmConfig),
+    gitConfig: Type.Optional(GitConfig),
+    gunicornAutoscaling: Type.Optional(ComponentScaling('gunicorn')),
+    nginxAutoscaling: Type.Optional(ComponentScaling('nginx')),
+    socketIOAutoscaling: Type.Optional(ComponentScaling('socketio')),
+    siteReconcileConcurrency: Type.Optional(SiteReconcileConcurrency),
   },
   {
     description: 'Desired state of a Frappe bench.',

@@ -6,8 +6,10 @@ import {
   IMMUTABLE_DATABASE_FIELDS,
   Name,
   PodConfig,
+  StringMap,
   type ObjectMeta,
 } from './common.js';
+import { IngressTls } from './compat-fields.js';
 
 export const DELETION_PROTECTION_ANNOTATION = 'vyogo.tech/deletion-protection';
 export const SITE_CLEANUP_FINALIZER = 'vyogo.tech/site-cleanup';
@@ -28,6 +30,40 @@ const siteDatabaseConfig = DatabaseConfig(
     reason: 'FieldValueForbidden' as const,
     fieldPath: `.${field}`,
   })),
+);
+
+const RouteConfig = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'Create the Route. Default true when routeConfig is present.' }),
+    ),
+    host: Type.Optional(
+      Type.String({
+        description:
+          'Host of the Route. Default and only allowed value: siteName (Frappe picks the site by host).',
+        maxLength: 253,
+      }),
+    ),
+    tlsTermination: Type.Optional(
+      Type.Union([Type.Literal('edge'), Type.Literal('passthrough'), Type.Literal('reencrypt')], {
+        description:
+          'TLS termination. The Route terminates TLS at the router (edge): the bench serves plain HTTP, so ' +
+          'passthrough and reencrypt are accepted with a warning and have no effect.',
+      }),
+    ),
+    wildcardPolicy: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('subdomain')], {
+        description:
+          'Wildcard policy. A site serves one host name, so subdomain is accepted with a warning and has no effect.',
+      }),
+    ),
+    annotations: Type.Optional(StringMap('Extra annotations on the Route.')),
+  },
+  {
+    description:
+      'An OpenShift Route (route.openshift.io/v1) to the site, for clusters that have the Route API; a warning ' +
+      'says when the cluster has none.',
+  },
 );
 
 export const FrappeSiteSpec = Type.Object(
@@ -67,7 +103,8 @@ export const FrappeSiteSpec = Type.Object(
     adminPasswordSecretRef: Type.Optional(
       Type.Object(
         {
-          name: Name('Name of the Secret.'),
+          name: Type.Optional(Name('Name of the Secret. Default <site>-admin.')),
+          namespace: Type.Optional(Name('Namespace of the Secret; empty means the namespace of the site.')),
           key: Type.Optional(
             Type.String({ description: 'Key in the Secret. Default password.', maxLength: 253 }),
           ),
@@ -93,10 +130,20 @@ export const FrappeSiteSpec = Type.Object(
           annotations: Type.Optional(
             Type.Record(Type.String(), Type.String(), { description: 'Extra annotations on the Ingress.' }),
           ),
+          className: Type.Optional(
+            Type.String({
+              description:
+                "The Go operator's name for ingressClassName: when only this is set, the default of " +
+                'ingressClassName is taken from it; when both are set they must agree.',
+              maxLength: 253,
+            }),
+          ),
+          tls: Type.Optional(IngressTls),
         },
         { description: 'The Ingress of the site.' },
       ),
     ),
+    routeConfig: Type.Optional(RouteConfig),
     tls: Type.Optional(
       Type.Object(
         {
@@ -130,7 +177,18 @@ export const FrappeSiteSpec = Type.Object(
     ),
     podConfig: Type.Optional(PodConfig),
   },
-  { description: 'Desired state of a Frappe site.' },
+  {
+    description: 'Desired state of a Frappe site.',
+    'x-kubernetes-validations': [
+      {
+        rule:
+          "!has(self.ingress) || !has(self.ingress.className) || self.ingress.className == '' || " +
+          "!has(self.ingressClassName) || self.ingressClassName == '' || self.ingress.className == self.ingressClassName",
+        message: 'ingress.className and ingressClassName must name the same IngressClass [S-ING-2]',
+        fieldPath: '.ingress.className',
+      },
+    ],
+  },
 );
 export type FrappeSiteSpec = Static<typeof FrappeSiteSpec>;
 

@@ -6,6 +6,8 @@ import {
   DEFAULT_STORAGE_CLASS_ANNOTATION,
   KEDA_CRD,
   pickDefaultClass,
+  ROUTE_API_SERVICE,
+  ROUTE_CRD,
   type ClusterView,
   type HorizontalPodAutoscaler,
   type IngressClass,
@@ -44,6 +46,7 @@ export function staticClusterView(
   const ingressClasses = new Map<string, IngressClass>();
   const hpas = new Map<string, HorizontalPodAutoscaler[]>();
   const crds = new Set<string>();
+  const apiServices = new Set<string>();
 
   for (const raw of objects) {
     const object = raw as AnyObject;
@@ -68,6 +71,9 @@ export function staticClusterView(
       case 'CustomResourceDefinition':
         crds.add(name);
         break;
+      case 'APIService':
+        apiServices.add(name);
+        break;
     }
   }
   const defaultStorageClass = pickDefaultClass(storageClasses.values(), DEFAULT_STORAGE_CLASS_ANNOTATION);
@@ -89,5 +95,6 @@ export function staticClusterView(
     horizontalPodAutoscalers: (namespace) => hpas.get(namespace) ?? [],
     kedaInstalled: () => crds.has(KEDA_CRD),
     certManagerInstalled: () => crds.has(CERT_MANAGER_CRD),
+    routeApiInstalled: () => apiServices.has(ROUTE_API_SERVICE) || crds.has(ROUTE_CRD),
   };
 }

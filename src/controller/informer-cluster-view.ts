@@ -6,7 +6,8 @@
 //
 // RBAC (docs/rbac.md): get, list, watch on vyogo.tech frappebenches and frappesites,
 // storage.k8s.io storageclasses, networking.k8s.io ingressclasses, autoscaling
-// horizontalpodautoscalers and apiextensions.k8s.io customresourcedefinitions.
+// horizontalpodautoscalers, apiextensions.k8s.io customresourcedefinitions and
+// apiregistration.k8s.io apiservices.
 import type { Logger } from 'pino';
 import {
   CERT_MANAGER_CRD,
@@ -14,6 +15,7 @@ import {
   DEFAULT_STORAGE_CLASS_ANNOTATION,
   KEDA_CRD,
   pickDefaultClass,
+  ROUTE_API_SERVICE,
   type ClusterView,
   type HorizontalPodAutoscaler,
   type IngressClass,
@@ -120,6 +122,14 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     handlers: {},
   });
 
+  const routeApi = new Reflector<KubeObject>({
+    ...common,
+    path: '/apis/apiregistration.k8s.io/v1/apiservices',
+    // Whether OpenShift Routes exist (src/api/cluster.ts); a name field selector works on any kind.
+    query: crdQuery(ROUTE_API_SERVICE),
+    handlers: {},
+  });
+
   const all: Reflector<KubeObject, unknown>[] = [
     benches,
     sites,
@@ -128,6 +138,7 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     hpas,
     keda,
     certManager,
+    routeApi,
   ] as Reflector<KubeObject, unknown>[];
   for (const reflector of all) reflector.start();
 
@@ -146,6 +157,7 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     horizontalPodAutoscalers: (namespace) => hpasByNamespace.get(namespace),
     kedaInstalled: () => keda.store.size > 0,
     certManagerInstalled: () => certManager.store.size > 0,
+    routeApiInstalled: () => routeApi.store.size > 0,
   };
   return {
     view,

@@ -1,9 +1,12 @@
 // Defaults of a FrappeBench (API.md §2, §3, §5). Pure: object + cluster view + config in,
 // defaulted object and its patch out. Only absent fields are filled.
 import { BENCH_COMPONENTS, WORKER_TYPES, type WorkerType } from '../api/frappe-bench.js';
+import { usesExternalRedis } from '../api/redis-config.js';
 import type { ClusterView } from '../api/cluster.js';
 import type { OperatorConfig } from './config.js';
+import type { ResourceRequirements } from '../api/common.js';
 import { isAbsent, valueAt } from '../api/json.js';
+import { parseQuantity } from '../api/quantity.js';
 import { DefaultsRecorder } from './recorder.js';
 import { fillResources } from './resources.js';
 import { supportsReadWriteMany } from './storage.js';
@@ -55,9 +58,17 @@ export function defaultBench(input: Record<string, unknown>, context: Defaulting
     fillResources(bench, ['spec', 'componentResources', component], config.resources[component]);
   }
 
-  bench.fill(['spec', 'redisConfig', 'type'], 'redis');
-  bench.fill(['spec', 'redisConfig', 'image'], config.redisImage);
-  fillResources(bench, ['spec', 'redisConfig', 'resources'], config.resources.redis);
+  // An external Redis gets no defaults at all: an image or resources would read as a managed one.
+  if (!usesExternalRedis(bench.get(['spec', 'redisConfig']))) {
+    bench.fill(['spec', 'redisConfig', 'type'], 'redis');
+    bench.fill(['spec', 'redisConfig', 'image'], config.redisImage);
+    const maxMemory = bench.get(['spec', 'redisConfig', 'maxMemory']);
+    fillResources(
+      bench,
+      ['spec', 'redisConfig', 'resources'],
+      redisProfile(config.resources.redis, maxMemory),
+    );
+  }
 
   const className = config.storageClassName ?? view.defaultStorageClass()?.metadata.name;
   if (className) bench.fill(['spec', 'storageClassName'], className);
@@ -76,6 +87,14 @@ export function defaultBench(input: Record<string, unknown>, context: Defaulting
 
   for (const type of WORKER_TYPES) fillWorker(bench, type);
   return { object: bench.root, patch: bench.patch };
+}
+
+/** The Redis profile, its memory limit raised to the user's maxMemory (a default never contradicts it). */
+function redisProfile(profile: ResourceRequirements, maxMemory: unknown): ResourceRequirements {
+  const wanted = parseQuantity(maxMemory);
+  const limit = parseQuantity(profile.limits?.memory);
+  if (wanted === undefined || limit === undefined || wanted <= limit) return profile;
+  return { ...profile, limits: { ...profile.limits, memory: maxMemory as string | number } };
 }
 
 function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {

@@ -52,7 +52,12 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
     site.fill(['spec', 'dbConfig', 'databaseUser'], databaseUser);
   }
 
-  const ingressClass = config.ingressClassName ?? view.defaultIngressClass()?.metadata.name;
+  // ingress.className is the Go operator's name for it: what the user wrote there comes first.
+  const alias = site.get(['spec', 'ingress', 'className']);
+  const ingressClass =
+    (typeof alias === 'string' && alias !== '' ? alias : undefined) ??
+    config.ingressClassName ??
+    view.defaultIngressClass()?.metadata.name;
   if (ingressClass) site.fill(['spec', 'ingressClassName'], ingressClass);
   site.fill(['spec', 'ingress', 'enabled'], true);
 

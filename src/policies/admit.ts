@@ -8,13 +8,13 @@ import { defaultBench, type Defaulted, type DefaultingContext } from '../default
 import type { OperatorConfig } from '../defaults/config.js';
 import { defaultSite } from '../defaults/site.js';
 import { rulesOf } from './registry.js';
-import type { RuleRequest } from './rule.js';
+import { WARNING_LIMIT, type RuleRequest } from './rule.js';
 import type { AdmissionContext, AdmissionInput, Decision, FieldError, FieldWarning } from './types.js';
 
 export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
 
-/** Warnings are at most this long (kubectl prints them on one line each). */
-export const WARNING_LIMIT = 120;
+/** Warnings are at most this long (defined with the rules, which shorten theirs to fit). */
+export { WARNING_LIMIT };
 
 const DEFAULTERS: Record<
   AdmittedKind,

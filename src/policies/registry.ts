@@ -5,12 +5,15 @@ import { benchAutoscalingRules } from './rules/bench-autoscaling.js';
 import { benchLifecycleRules } from './rules/bench-lifecycle.js';
 import { benchSpecRules } from './rules/bench-spec.js';
 import { benchSecurityRules } from './rules/bench-security.js';
+import { benchRedisRules } from './rules/bench-redis.js';
 import { benchStorageRules } from './rules/bench-storage.js';
+import { compatRules } from './rules/compat.js';
 import { databaseRules } from './rules/database.js';
 import { siteLifecycleRules } from './rules/site-lifecycle.js';
 import { siteNameRules } from './rules/site-names.js';
 import { siteIngressRules } from './rules/site-ingress.js';
 import { siteRefRules } from './rules/site-refs.js';
+import { siteRouteRules } from './rules/site-route.js';
 
 export const RULES: readonly Rule<never>[] = [
   ...benchSpecRules,
@@ -24,6 +27,9 @@ export const RULES: readonly Rule<never>[] = [
   ...siteIngressRules,
   ...databaseRules,
   ...siteLifecycleRules,
+  ...benchRedisRules,
+  ...siteRouteRules,
+  ...compatRules,
 ] as readonly Rule<never>[];
 
 const ID_ORDER = (id: string) => id.replace(/\d+$/, (n) => n.padStart(3, '0'));

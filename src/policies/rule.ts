@@ -52,6 +52,9 @@ export const warn = (field: string, detail: string): Finding => ({
   type: 'Invalid',
 });
 
+/** Warnings are at most this long (kubectl prints them on one line each). */
+export const WARNING_LIMIT = 120;
+
 export const CREATE_UPDATE: readonly Operation[] = ['CREATE', 'UPDATE'];
 
 /** Defines a rule with its object type fixed, so rule files stay one expression each. */

@@ -1,7 +1,7 @@
 // Database settings: S-DB-1 … S-DB-3 for sites, and the same checks as B-DB-1, B-DB-2 for the
 // database defaults a bench gives its sites. S-DB-3 is tenant isolation: the controller grants ALL
 // on the database a site names, so a name another site (or the server itself) uses is a takeover.
-import { DATABASE_MODES, DATABASE_PROVIDERS, type DatabaseConfig } from '../../api/common.js';
+import { DATABASE_MODES, DATABASE_PROVIDERS, portNumber, type DatabaseConfig } from '../../api/common.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import type { ClusterView } from '../../api/cluster.js';
@@ -17,7 +17,7 @@ import { describeOther } from './others.js';
 
 const NOT_YET_SUPPORTED = new Set(['postgres', 'sqlite']);
 
-/** Provider and mode, and the settings each allows (S-DB-1 / B-DB-1). */
+/** Provider and mode, the settings each allows, and the port (S-DB-1 / B-DB-1). */
 export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefined): Finding[] {
   if (!db) return [];
   const findings: Finding[] = [];
@@ -62,6 +62,11 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
         'provider external needs the Secret with the credentials',
         'Required',
       ),
+    );
+  }
+  if (db.port !== undefined && portNumber(db.port) === undefined) {
+    findings.push(
+      deny(`${path}.port`, `must be a port number from 1 to 65535, got ${JSON.stringify(db.port)}`),
     );
   }
   return findings;
@@ -146,7 +151,8 @@ export const databaseRules = [
     operations: CREATE_UPDATE,
     summary:
       'provider and mode are known; dedicated only with mariadb; mariadbRef only with mariadb, postgresRef only with ' +
-      'postgres; external needs connectionSecretRef; postgres and sqlite are not supported yet.',
+      'postgres; external needs connectionSecretRef; postgres and sqlite are not supported yet; port is 1-65535 ' +
+      '(a string of digits, as the Go operator took it, is accepted).',
     check: ({ object: { spec } }) => checkDatabaseProvider('spec.dbConfig', spec.dbConfig),
   }),
   rule<FrappeSite>({

@@ -73,7 +73,20 @@ const benchSpec = fc.record(
       { gunicorn: resources, nginx: resources, workerShort: resources },
       { requiredKeys: [] },
     ),
-    redisConfig: fc.record({ image: fc.constant('redis:8'), resources }, { requiredKeys: [] }),
+    redisConfig: fc.oneof(
+      fc.record(
+        {
+          image: fc.constant('redis:8'),
+          resources,
+          maxMemory: fc.constantFrom('2Gi', '64Mi', 3 * 2 ** 30),
+          connectionSecretRef: fc.constant({ name: 'redis' }),
+          host: fc.constantFrom('redis.example.com', ''),
+          external: fc.boolean(),
+        },
+        { requiredKeys: [] },
+      ),
+      odd,
+    ),
     storageClassName: fc.constantFrom('cephfs', 'gp3'),
     storageAccessMode: fc.constantFrom('ReadWriteOnce', 'ReadWriteMany'),
     storageSize: fc.constantFrom('5Gi', 100),
@@ -108,8 +121,8 @@ const site = fc
         siteName: fc.constantFrom('shop.acme.example', 'x.example.com', 'Ω.example'),
         domain: fc.constantFrom('shop.acme.example'),
         adminPasswordSecretRef: fc.record(
-          { name: fc.constant('vault'), key: fc.constant('pw') },
-          { requiredKeys: ['name'] },
+          { name: fc.constant('vault'), namespace: fc.constant('erp'), key: fc.constant('pw') },
+          { requiredKeys: [] },
         ),
         dbConfig: fc.oneof(
           fc.record(
@@ -123,7 +136,11 @@ const site = fc
           ),
           odd,
         ),
-        ingress: fc.record({ enabled: fc.boolean() }, { requiredKeys: [] }),
+        ingress: fc.record(
+          { enabled: fc.boolean(), className: fc.constantFrom('traefik', '') },
+          { requiredKeys: [] },
+        ),
+        ingressClassName: fc.constantFrom('nginx', 'traefik'),
         tls: fc.record({ enabled: fc.boolean(), issuer: fc.constant('le') }, { requiredKeys: [] }),
         deletionPolicy: fc.constantFrom('Retain', 'Delete'),
       },
@@ -289,5 +306,54 @@ describe('the patch is minimal', () => {
       requests: { cpu: '50m', memory: '64Mi' },
       limits: { cpu: '200m', memory: '256Mi' },
     });
+  });
+});
+
+describe("defaults around the Go operator's fields", () => {
+  it('write nothing under redisConfig when the bench names an external Redis', () => {
+    fc.assert(
+      fc.property(bench, (input) => {
+        const redis = input.spec.redisConfig as Record<string, unknown> | undefined;
+        fc.pre(
+          typeof redis === 'object' &&
+            redis !== null &&
+            redis.external !== false &&
+            (redis.external === true || redis.connectionSecretRef !== undefined),
+        );
+        expect((defaultBench(input, context).object.spec as { redisConfig: unknown }).redisConfig).toEqual(
+          redis,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('raise a defaulted Redis memory limit to maxMemory, never lower what the user wrote', () => {
+    const { object } = defaultBench(
+      {
+        apiVersion: 'vyogo.tech/v1alpha1',
+        kind: 'FrappeBench',
+        metadata: { name: 'p', namespace: 'erp' },
+        spec: { frappeVersion: 'version-15', redisConfig: { maxMemory: '3Gi' } },
+      },
+      context,
+    );
+    expect(object.spec).toMatchObject({
+      redisConfig: { resources: { requests: { memory: '256Mi' }, limits: { memory: '3Gi', cpu: '500m' } } },
+    });
+  });
+
+  it('take ingressClassName from ingress.className when only that is written', () => {
+    fc.assert(
+      fc.property(site, (input) => {
+        const spec = input.spec as { ingress?: { className?: string }; ingressClassName?: string };
+        const className = spec.ingress?.className;
+        const { ingressClassName } = defaultSite(input, context).object.spec as { ingressClassName?: string };
+        if (spec.ingressClassName !== undefined) expect(ingressClassName).toBe(spec.ingressClassName);
+        else if (className) expect(ingressClassName).toBe(className);
+        else expect(ingressClassName).not.toBe('traefik');
+      }),
+      { numRuns: 200 },
+    );
   });
 });
