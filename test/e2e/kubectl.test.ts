@@ -42,6 +42,23 @@ async function getYaml(kind: string, namespace: string, name: string) {
   return parse(result.stdout);
 }
 
+/** Denied by the CRD's CEL rules: the API server answers 422 Invalid before any webhook runs. */
+function expectCelDenial(result: { code: number; stderr: string }, message: RegExp) {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/is invalid: /);
+  expect(result.stderr).not.toContain('admission webhook');
+  expect(result.stderr).toMatch(message);
+}
+
+/** Denied by our validating webhook: 403 Forbidden, "admission webhook … denied the request". */
+function expectWebhookDenial(result: { code: number; stderr: string }, message: RegExp) {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(
+    /Error from server \(Forbidden\): .*admission webhook "[^"]+" denied the request: /,
+  );
+  expect(result.stderr).toMatch(message);
+}
+
 /** Waits until the webhook's informers have seen an object: a server-side dry run is then judged with it. */
 async function untilDenied(args: string[], input?: string): Promise<string> {
   return eventually(async () => {
@@ -109,9 +126,7 @@ describe('kubectl apply with the webhooks registered', () => {
 `,
       ),
     );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Error from server (Forbidden)');
-    expect(result.stderr).toContain('denied the request');
+    expectWebhookDenial(result, /\[S-NAME-2\]/);
     for (const text of [
       'metadata.name: is 51 characters, more than 44',
       '[S-NAME-2]',
@@ -177,12 +192,17 @@ provisioner: nfs.csi.k8s.io
     expect((await apply(bench(ns, 'erpnext', `  storageClassName: ${ns}-nfs\n`))).code).toBe(0);
     expect((await getYaml('frappebench', ns, 'erpnext')).spec.storageAccessMode).toBe('ReadWriteMany');
 
+    // CEL rules (API.md §6) answer first, from the API server itself: 422, with field and rule id.
     const shrink = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageSize":"5Gi"}}');
-    expect(shrink.code).toBe(1);
-    expect(shrink.stderr).toMatch(/storageSize.*\[B-STO-1\]/);
+    expectCelDenial(
+      shrink,
+      /spec\.storageSize: Forbidden: storageSize must not decrease: volumes only grow.*\[B-STO-1\]/,
+    );
     const reclass = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageClassName":"other"}}');
-    expect(reclass.code).toBe(1);
-    expect(reclass.stderr).toMatch(/storageClassName.*immutable.*\[B-STO-2\]/);
+    expectCelDenial(
+      reclass,
+      /spec\.storageClassName: Forbidden: storageClassName is immutable once set.*\[B-STO-2\]/,
+    );
     const grow = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageSize":"30Gi"}}');
     expect(grow.code).toBe(0);
   });
@@ -196,16 +216,23 @@ provisioner: nfs.csi.k8s.io
       ns,
       '{"spec":{"dbConfig":{"databaseName":"other"}}}',
     );
-    expect(database.code).toBe(1);
-    expect(database.stderr).toMatch(/dbConfig\.databaseName.*immutable.*\[S-IMM-2\]/);
+    expectCelDenial(
+      database,
+      /spec\.dbConfig\.databaseName: Forbidden: dbConfig\.databaseName is immutable.*\[S-IMM-2\]/,
+    );
     const renamed = await mergePatch(
       'frappesite',
       'acme',
       ns,
       `{"spec":{"siteName":"new.${ns}.example.com"}}`,
     );
-    expect(renamed.code).toBe(1);
-    expect(renamed.stderr).toMatch(/siteName.*immutable.*\[S-IMM-1\]/);
+    expectCelDenial(
+      renamed,
+      /spec\.siteName: Forbidden: siteName is immutable: create a new site instead \[S-IMM-1\]/,
+    );
+    // apps have no CEL rule: the webhook's S-IMM-3 answers, 403.
+    const apps = await mergePatch('frappesite', 'acme', ns, '{"spec":{"apps":["hrms"]}}');
+    expectWebhookDenial(apps, /spec\.apps: is immutable.*\[S-IMM-3\]/);
   });
 
   it('denies a second site with the same domain, naming the first', async () => {
@@ -215,8 +242,10 @@ provisioner: nfs.csi.k8s.io
     const second = site(ns, 'second', domain);
     await untilDenied(['apply', '-f', '-'], second);
     const result = await apply(second);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${domain} is already served by FrappeSite ${ns}/first [S-DOM-2]`);
+    expectWebhookDenial(
+      result,
+      new RegExp(`${domain.replaceAll('.', '\\.')} is already served by FrappeSite first \\[S-DOM-2\\]`),
+    );
   });
 
   it('a bench that hosts sites cannot be deleted; the message names them', async () => {
@@ -244,8 +273,7 @@ provisioner: nfs.csi.k8s.io
     expect((await apply(site(ns, 'kept', `kept.${ns}.example.com`))).code).toBe(0);
     await kubectl(['annotate', 'frappesite', 'kept', '-n', ns, 'vyogo.tech/deletion-protection=true']);
     const denied = await kubectl(['delete', 'frappesite', 'kept', '-n', ns]);
-    expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(/deletion protection is on.*\[S-DEL-1\]/);
+    expectWebhookDenial(denied, /deletion protection is on.*\[S-DEL-1\]/);
     await kubectl(['annotate', 'frappesite', 'kept', '-n', ns, 'vyogo.tech/deletion-protection-']);
     expect((await kubectl(['delete', 'frappesite', 'kept', '-n', ns])).code).toBe(0);
   });
@@ -294,23 +322,23 @@ describe('with the webhooks removed', () => {
       expect(badName.code).toBe(1);
       expect(badName.stderr).toMatch(/is invalid.*siteName must be a lower-case DNS name.*\[S-NAME-1\]/);
       const shrink = await mergePatch('frappebench', 'erpnext', ns, '{"spec":{"storageSize":"1Gi"}}');
-      expect(shrink.stderr).toMatch(/storageSize must not decrease \[B-STO-1\]/);
+      expectCelDenial(shrink, /storageSize must not decrease: volumes only grow.*\[B-STO-1\]/);
       const replicas = await mergePatch(
         'frappebench',
         'erpnext',
         ns,
         '{"spec":{"componentReplicas":{"gunicorn":0}}}',
       );
-      expect(replicas.stderr).toMatch(/at least 1 replica \[B-REP-1\]/);
+      expectCelDenial(replicas, /at least 1 replica: set 1 or more \[B-REP-1\]/);
       const moved = await mergePatch('frappesite', 'acme', ns, '{"spec":{"benchRef":{"name":"other"}}}');
-      expect(moved.stderr).toMatch(/benchRef is immutable \[S-IMM-1\]/);
+      expectCelDenial(moved, /spec\.benchRef: Forbidden: benchRef is immutable: sites do not move; create a new site \[S-IMM-1\]/);
       const database = await mergePatch(
         'frappesite',
         'acme',
         ns,
         '{"spec":{"dbConfig":{"provider":"external"}}}',
       );
-      expect(database.stderr).toMatch(/dbConfig\.provider is immutable once set \[S-IMM-2\]/);
+      expectCelDenial(database, /dbConfig\.provider is immutable once set: the database is not moved.*\[S-IMM-2\]/);
     } finally {
       expect((await kubectl(['apply', '-f', '-'], webhookConfiguration)).code).toBe(0);
     }

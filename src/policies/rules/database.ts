@@ -22,6 +22,9 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
   if (!db) return [];
   const findings: Finding[] = [];
   const { provider, mode } = db;
+  // An unset provider is not known yet (the site's bench is not cached; the controller fills it
+  // from the bench): settings that need a provider are judged once it is set.
+  const other = (wanted: string) => provider !== undefined && provider !== wanted;
   if (provider !== undefined && !(DATABASE_PROVIDERS as readonly string[]).includes(provider)) {
     findings.push(
       deny(
@@ -40,17 +43,17 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
       deny(`${path}.mode`, `"${mode}" is not one of ${DATABASE_MODES.join(', ')}`, 'NotSupported'),
     );
   }
-  if (mode === 'dedicated' && provider !== 'mariadb') {
+  if (mode === 'dedicated' && other('mariadb')) {
     findings.push(
       deny(`${path}.mode`, `dedicated is only available with provider mariadb, not ${provider}`, 'Forbidden'),
     );
   }
-  if (db.mariadbRef && provider !== 'mariadb') {
+  if (db.mariadbRef && other('mariadb')) {
     findings.push(
       deny(`${path}.mariadbRef`, `only allowed with provider mariadb, not ${provider}`, 'Forbidden'),
     );
   }
-  if (db.postgresRef && provider !== 'postgres') {
+  if (db.postgresRef && other('postgres')) {
     findings.push(
       deny(`${path}.postgresRef`, `only allowed with provider postgres, not ${provider}`, 'Forbidden'),
     );
