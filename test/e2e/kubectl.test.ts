@@ -331,14 +331,20 @@ describe('with the webhooks removed', () => {
       );
       expectCelDenial(replicas, /at least 1 replica: set 1 or more \[B-REP-1\]/);
       const moved = await mergePatch('frappesite', 'acme', ns, '{"spec":{"benchRef":{"name":"other"}}}');
-      expectCelDenial(moved, /spec\.benchRef: Forbidden: benchRef is immutable: sites do not move; create a new site \[S-IMM-1\]/);
+      expectCelDenial(
+        moved,
+        /spec\.benchRef: Forbidden: benchRef is immutable: sites do not move; create a new site \[S-IMM-1\]/,
+      );
       const database = await mergePatch(
         'frappesite',
         'acme',
         ns,
         '{"spec":{"dbConfig":{"provider":"external"}}}',
       );
-      expectCelDenial(database, /dbConfig\.provider is immutable once set: the database is not moved.*\[S-IMM-2\]/);
+      expectCelDenial(
+        database,
+        /dbConfig\.provider is immutable once set: the database is not moved.*\[S-IMM-2\]/,
+      );
     } finally {
       expect((await kubectl(['apply', '-f', '-'], webhookConfiguration)).code).toBe(0);
     }
