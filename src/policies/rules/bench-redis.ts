@@ -2,6 +2,7 @@
 // both), B-REDIS-3 (settings that have no effect for the kind of Redis chosen). The defaults write
 // nothing under redisConfig for an external Redis (src/defaults/bench.ts).
 import type { FrappeBench } from '../../api/frappe-bench.js';
+import { blockedHostProblem } from '../../api/network-targets.js';
 import { usesExternalRedis } from '../../api/redis-config.js';
 import { sameJSON } from '../../api/json.js';
 import { parseQuantity } from '../../api/quantity.js';
@@ -49,6 +50,8 @@ function checkExternal(redis: Redis): Finding[] {
     findings.push(
       deny('spec.redisConfig.connectionSecretRef.name', 'name the Secret of the Redis', 'Required'),
     );
+  const blocked = typeof redis.host === 'string' ? blockedHostProblem(redis.host) : undefined;
+  if (blocked) findings.push(deny('spec.redisConfig.host', `${blocked}: name the Redis server`, 'Forbidden'));
   if (redis.port !== undefined && (redis.port < 0 || redis.port > 65535))
     findings.push(deny('spec.redisConfig.port', `must be a port number up to 65535, got ${redis.port}`));
   return findings;
@@ -70,7 +73,8 @@ export const benchRedisRules = [
     operations: CREATE_UPDATE,
     summary:
       'An external Redis (connectionSecretRef, host or external: true) has an address and a Secret name; ' +
-      'external: false with an address is a contradiction; port is at most 65535.',
+      'external: false with an address is a contradiction; port is at most 65535; host is not loopback, ' +
+      'link-local, a metadata service or the API server.',
     check: (request) => (unchanged(request) ? [] : checkExternal(request.object.spec.redisConfig ?? {})),
   }),
   rule<FrappeBench>({

@@ -5,6 +5,7 @@ import { DATABASE_MODES, DATABASE_PROVIDERS, portNumber, type DatabaseConfig } f
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import type { ClusterView } from '../../api/cluster.js';
+import { blockedHostProblem } from '../../api/network-targets.js';
 import { databaseTarget, identifierKey, type SiteSummary } from '../../api/site-summary.js';
 import {
   DATABASE_IDENTIFIER,
@@ -67,6 +68,8 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
       ),
     );
   }
+  const blocked = typeof db.host === 'string' ? blockedHostProblem(db.host) : undefined;
+  if (blocked) findings.push(deny(`${path}.host`, `${blocked}: name the database server`, 'Forbidden'));
   if (db.port !== undefined && portNumber(db.port) === undefined) {
     findings.push(
       deny(`${path}.port`, `must be a port number from 1 to 65535, got ${JSON.stringify(db.port)}`),
@@ -155,7 +158,8 @@ export const databaseRules = [
     summary:
       'provider and mode are known; dedicated only with mariadb; mariadbRef only with mariadb, postgresRef only with ' +
       'postgres; external needs connectionSecretRef; postgres and sqlite are not supported yet; port is 1-65535 ' +
-      '(a string of digits, as the Go operator took it, is accepted).',
+      '(a string of digits, as the Go operator took it, is accepted); host is not loopback, link-local, a ' +
+      'metadata service or the API server (the operator would connect there).',
     check: ({ object: { spec } }) => checkDatabaseProvider('spec.dbConfig', spec.dbConfig),
   }),
   rule<FrappeSite>({
