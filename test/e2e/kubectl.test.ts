@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cluster, eventually, freshNamespace, kubectl, webhookMetrics } from '../harness/cluster.js';
+import { apply, expectCelDenial, expectWebhookDenial, mergePatch } from './kubectl-helpers.js';
 
 const bench = (namespace: string, name = 'erpnext', extra = '') => `apiVersion: vyogo.tech/v1alpha1
 kind: FrappeBench
@@ -27,36 +28,10 @@ spec:
   siteName: ${siteName}
 ${extra}`;
 
-async function apply(yaml: string, ...flags: string[]) {
-  return kubectl(['apply', ...flags, '-f', '-'], yaml);
-}
-
-/** `kubectl patch --type=merge`, the way a person changes one field. */
-function mergePatch(kind: string, name: string, namespace: string, patch: string) {
-  return kubectl(['patch', kind, name, '-n', namespace, '--type=merge', '-p', patch]);
-}
-
 async function getYaml(kind: string, namespace: string, name: string) {
   const result = await kubectl(['get', kind, name, '-n', namespace, '-o', 'yaml']);
   expect(result.stderr).toBe('');
   return parse(result.stdout);
-}
-
-/** Denied by the CRD's CEL rules: the API server answers 422 Invalid before any webhook runs. */
-function expectCelDenial(result: { code: number; stderr: string }, message: RegExp) {
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/is invalid: /);
-  expect(result.stderr).not.toContain('admission webhook');
-  expect(result.stderr).toMatch(message);
-}
-
-/** Denied by our validating webhook: 403 Forbidden, "admission webhook … denied the request". */
-function expectWebhookDenial(result: { code: number; stderr: string }, message: RegExp) {
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(
-    /Error from server \(Forbidden\): .*admission webhook "[^"]+" denied the request: /,
-  );
-  expect(result.stderr).toMatch(message);
 }
 
 /** Waits until the webhook's informers have seen an object: a server-side dry run is then judged with it. */

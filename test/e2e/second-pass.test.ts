@@ -4,10 +4,7 @@
 // go), deletion protection in any letter case, and which layer answered (CEL 422 vs webhook 403).
 import { describe, expect, it } from 'vitest';
 import { eventually, freshNamespace, kubectl } from '../harness/cluster.js';
-
-const apply = (yaml: string, ...flags: string[]) => kubectl(['apply', ...flags, '-f', '-'], yaml);
-const mergePatch = (kind: string, name: string, namespace: string, patch: string) =>
-  kubectl(['patch', kind, name, '-n', namespace, '--type=merge', '-p', patch]);
+import { apply, expectWebhookDenial, mergePatch } from './kubectl-helpers.js';
 
 const bench = (namespace: string, extra = '') => `apiVersion: vyogo.tech/v1alpha1
 kind: FrappeBench
@@ -29,14 +26,6 @@ spec:
   benchRef: {name: erpnext}
   siteName: ${siteName}
 ${extra}`;
-
-function expectWebhookDenial(result: { code: number; stderr: string }, message: RegExp) {
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(
-    /Error from server \(Forbidden\): .*admission webhook "[^"]+" denied the request: /,
-  );
-  expect(result.stderr).toMatch(message);
-}
 
 /** Retries a server-side dry run until the webhook's caches have seen what the probe depends on. */
 const untilOutput = (args: string[], pattern: RegExp, input?: string) =>
