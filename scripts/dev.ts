@@ -12,10 +12,10 @@ import {
   runCommand,
   startControlPlane,
   type ControlPlane,
-} from '../src/dev/control-plane.js';
-import { projectRoot } from '../src/dev/paths.js';
-import { createCA } from '../src/dev/pki.js';
-import { startWebhookProcess } from '../src/dev/webhook-process.js';
+} from '../harness/control-plane.js';
+import { projectRoot } from '../harness/paths.js';
+import { createCA } from '../harness/pki.js';
+import { startWebhookProcess } from '../harness/webhook-process.js';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const started = Date.now();

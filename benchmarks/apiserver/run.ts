@@ -10,14 +10,14 @@
 //   npm run bench:apiserver [-- --sites 500 --rounds 2 --load 10000]
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../src/dev/control-plane.js';
-import { issueCertificate } from '../../src/dev/pki.js';
-import { startProcess, waitFor } from '../../src/dev/processes.js';
+import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { issueCertificate } from '../../harness/pki.js';
+import { startProcess, waitFor } from '../../harness/processes.js';
 import { buildWebhookConfigurations } from '../../src/webhooks/webhook-configuration.js';
 import { readFile } from 'node:fs/promises';
-import { startWebhookProcess } from '../../src/dev/webhook-process.js';
+import { startWebhookProcess } from '../../harness/webhook-process.js';
 import { baselineServerCommand } from '../lib/process.js';
-import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/controller/kube-http.js';
+import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 
 const { values } = parseArgs({
   options: {
@@ -78,7 +78,7 @@ function admissionTotals(metrics: string): { seconds: number; count: number } {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** The bare baseline server (bench/admission) registered under the same webhook names. */
+/** The bare baseline server (benchmarks/admission) registered under the same webhook names. */
 async function baselineWebhooks(plane: ControlPlane) {
   const cert = await issueCertificate(plane.dir, plane.ca, {
     name: 'baseline',

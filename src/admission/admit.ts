@@ -7,9 +7,15 @@ import { buildSchemaValidators, schemaErrors } from '../api/validation.js';
 import { defaultBench, type Defaulted, type DefaultingContext } from '../defaults/bench.js';
 import type { OperatorConfig } from '../defaults/config.js';
 import { defaultSite } from '../defaults/site.js';
-import { rulesOf } from './registry.js';
-import { WARNING_LIMIT, type RuleRequest } from './rule.js';
-import type { AdmissionContext, AdmissionInput, Decision, FieldError, FieldWarning } from './types.js';
+import { rulesOf } from '../policies/registry.js';
+import { WARNING_LIMIT, type RuleRequest } from '../policies/rule.js';
+import type {
+  AdmissionContext,
+  AdmissionInput,
+  Decision,
+  FieldError,
+  FieldWarning,
+} from '../api/admission-types.js';
 
 export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
 

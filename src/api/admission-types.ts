@@ -1,7 +1,7 @@
 // The shapes every rule and every caller (webhook, CLI, controller) share.
-import type { ClusterView } from '../api/cluster.js';
+import type { ClusterView } from './cluster.js';
 import type { OperatorConfig } from '../defaults/config.js';
-import type { SchemaValidators } from '../api/validation.js';
+import type { SchemaValidators } from './validation.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 export const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];

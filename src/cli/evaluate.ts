@@ -3,8 +3,8 @@
 // `test` so a policy suite checks exactly what `review` prints.
 import { GROUP_VERSION } from '../api/common.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
-import { admit, admitMutation, type AdmittedKind } from '../policies/admit.js';
-import type { AdmissionContext, Decision, Operation } from '../policies/types.js';
+import { admit, admitMutation, type AdmittedKind } from '../admission/admit.js';
+import type { AdmissionContext, Decision, Operation } from '../api/admission-types.js';
 import { UsageError } from './io.js';
 
 export interface OfflineRequest {

@@ -1,7 +1,7 @@
 // docs/rules.md, generated from the rule registry; each example message is the real output of
 // the first policy-suite case in which the rule fires, so the docs cannot drift from the code.
 import { RULES } from '../policies/registry.js';
-import { denialMessage, formatWarning } from '../policies/admit.js';
+import { denialMessage, formatWarning } from '../admission/admit.js';
 import type { CaseOutcome } from './suites.js';
 
 export const RULES_DOC_HEADER =

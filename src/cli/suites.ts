@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isObject, sameJSON, valueAtFieldPath } from '../api/json.js';
-import type { AdmissionContext, Operation } from '../policies/types.js';
+import type { AdmissionContext, Operation } from '../api/admission-types.js';
 import { evaluateOffline, type OfflineResult } from './evaluate.js';
 import { operatorConfigFrom } from '../defaults/config-document.js';
 import { UsageError } from './io.js';

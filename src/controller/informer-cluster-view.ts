@@ -26,8 +26,8 @@ import type { FrappeSite } from '../api/frappe-site.js';
 import { MultiIndex } from '../api/multi-index.js';
 import { SiteIndex } from '../api/site-index.js';
 import { summarizeSite, type SiteSummary } from '../api/site-summary.js';
-import { kubeHttp, loadKubeConfig, type KubeHttp } from './kube-http.js';
-import { keyOf, Reflector, type KubeObject, type ReflectorHandlers } from './reflector.js';
+import { kubeHttp, loadKubeConfig, type KubeHttp } from '../kube/kube-http.js';
+import { keyOf, Reflector, type KubeObject, type ReflectorHandlers } from '../kube/reflector.js';
 
 /** Handlers that keep an index on a derived key in step with a reflector's store. */
 function indexed<T extends KubeObject>(

@@ -3,7 +3,7 @@
 // user's change; they never throw and never do I/O.
 import type { ClusterView } from '../api/cluster.js';
 import type { OperatorConfig } from '../defaults/config.js';
-import type { FieldErrorType, Operation, UserInfo } from './types.js';
+import type { FieldErrorType, Operation, UserInfo } from '../api/admission-types.js';
 
 export type RuleKind = 'FrappeBench' | 'FrappeSite';
 

@@ -5,8 +5,8 @@
 import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { admitMutation, admitValidation, type AdmittedKind } from '../policies/admit.js';
-import type { AdmissionContext, Decision } from '../policies/types.js';
+import { admitMutation, admitValidation, type AdmittedKind } from '../admission/admit.js';
+import type { AdmissionContext, Decision } from '../api/admission-types.js';
 import {
   admissionInput,
   denied,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { staticClusterView } from '../../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../../src/defaults/config.js';
-import { admit, admissionContext, denialMessage } from '../../../src/policies/admit.js';
+import { admit, admissionContext, denialMessage } from '../../../src/admission/admit.js';
 
 const site = (namespace: string, name: string, siteName: string, dbConfig: object = {}) => ({
   apiVersion: 'vyogo.tech/v1alpha1',
