@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { startWebhookProcess } from '../../harness/webhook-process.js';
 import { baselineServerCommand } from '../lib/process.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
+import { namespacedCollectionPath } from '../../src/api/kinds.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,11 +53,7 @@ async function createSites(http: KubeHttp, namespace: string, count: number, pre
   const worker = async () => {
     while (next < count) {
       const name = `${prefix}${next++}`;
-      await http.sendJSON(
-        'POST',
-        `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`,
-        site(namespace, name),
-      );
+      await http.sendJSON('POST', namespacedCollectionPath('FrappeSite', namespace), site(namespace, name));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -179,11 +176,11 @@ try {
   // Start part 2 from 100 sites: remove the ones part 1 made.
   for (let round = 0; round < ROUNDS; round++) {
     for (const namespace of [`with-${round}`, `without-${round}`, `bare-${round}`]) {
-      await http.sendJSON('DELETE', `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`);
+      await http.sendJSON('DELETE', namespacedCollectionPath('FrappeSite', namespace));
     }
   }
   for (const namespace of ['warmup', 'warmup-baseline'])
-    await http.sendJSON('DELETE', `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`);
+    await http.sendJSON('DELETE', namespacedCollectionPath('FrappeSite', namespace));
   await createSites(http, 'base', BASE_SITES, 'base');
   const small = await probe(`with ~${BASE_SITES} sites`, 'probe-small');
   const loadStarted = Date.now();

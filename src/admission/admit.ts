@@ -2,6 +2,7 @@
 // called as is by the webhook server, the CLI and the controller.
 import type { ClusterView } from '../api/cluster.js';
 import { DELETION_PROTECTION_ANNOTATION } from '../api/frappe-site.js';
+import type { AdmittedKind } from '../api/kinds.js';
 import { isObject, sameJSON, valueAtFieldPath } from '../api/json.js';
 import { buildSchemaValidators, schemaErrors } from '../api/validation.js';
 import { defaultBench, type Defaulted, type DefaultingContext } from '../defaults/bench.js';
@@ -16,8 +17,6 @@ import type {
   FieldError,
   FieldWarning,
 } from '../api/admission-types.js';
-
-export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
 
 /** Warnings are at most this long (defined with the rules, which shorten theirs to fit). */
 export { WARNING_LIMIT };

@@ -23,6 +23,7 @@ import {
 } from '../api/cluster.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { FrappeSite } from '../api/frappe-site.js';
+import { KIND_NAMES } from '../api/kinds.js';
 import { MultiIndex } from '../api/multi-index.js';
 import { SiteIndex } from '../api/site-index.js';
 import { summarizeSite, type SiteSummary } from '../api/site-summary.js';
@@ -74,13 +75,13 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
 
   const benches = new Reflector<FrappeBench>({
     ...common,
-    path: '/apis/vyogo.tech/v1alpha1/frappebenches',
+    path: KIND_NAMES.FrappeBench.collectionPath,
     handlers: {},
   });
   // Sites are kept as summaries only (the few fields the rules read): about 0.5 KB a site.
   const sites = new Reflector<FrappeSite, SiteSummary>({
     ...common,
-    path: '/apis/vyogo.tech/v1alpha1/frappesites',
+    path: KIND_NAMES.FrappeSite.collectionPath,
     transform: summarizeSite,
     handlers: {
       onReplace: (summaries) => siteIndex.replace(summaries),

@@ -4,8 +4,7 @@
 import type { ClusterView } from '../api/cluster.js';
 import type { OperatorConfig } from '../defaults/config.js';
 import type { FieldErrorType, Operation, UserInfo } from '../api/admission-types.js';
-
-export type RuleKind = 'FrappeBench' | 'FrappeSite';
+import type { AdmittedKind } from '../api/kinds.js';
 
 /** The request as a rule sees it. On DELETE, `object` is the object being deleted. */
 export interface RuleRequest<T> {
@@ -29,7 +28,7 @@ export interface Finding {
 
 export interface Rule<T = unknown> {
   id: string;
-  kind: RuleKind;
+  kind: AdmittedKind;
   operations: readonly Operation[];
   /** One line for docs/rules.md: what it checks. */
   summary: string;

@@ -5,7 +5,8 @@
 import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { admitMutation, admitValidation, type AdmittedKind } from '../admission/admit.js';
+import { admitMutation, admitValidation } from '../admission/admit.js';
+import { WEBHOOK_ROUTES, type WebhookKind } from '../api/kinds.js';
 import type { AdmissionContext, Decision } from '../api/admission-types.js';
 import {
   admissionInput,
@@ -25,21 +26,10 @@ export const BODY_LIMIT = 8 * 1024 * 1024;
 /** Above the API server's 90 s idle-connection pool, so an idle close never races its next POST. */
 export const KEEP_ALIVE_TIMEOUT_MS = 95_000;
 
-export type WebhookKind = 'mutate' | 'validate';
 /** The two decisions the webhooks make: the rules engine's admitMutation and admitValidation. */
 export type Engine = Record<WebhookKind, typeof admitMutation>;
 
 export const ADMISSION_ENGINE: Engine = { mutate: admitMutation, validate: admitValidation };
-
-export const WEBHOOK_PATHS: readonly { path: string; webhook: WebhookKind; kind: AdmittedKind }[] = (
-  ['mutate', 'validate'] as const
-).flatMap((webhook) =>
-  (['FrappeBench', 'FrappeSite'] as const).map((kind) => ({
-    path: `/${webhook}-vyogo-tech-v1alpha1-${kind.toLowerCase()}`,
-    webhook,
-    kind,
-  })),
-);
 
 export interface WebhookAppOptions {
   context: AdmissionContext;
@@ -131,7 +121,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  for (const route of WEBHOOK_PATHS) {
+  for (const route of WEBHOOK_ROUTES) {
     app.post(route.path, async (req, reply) => {
       const started = process.hrtime.bigint();
       const problem = checkEnvelope(req.body);
