@@ -5,7 +5,8 @@ import { GROUP_VERSION } from '../api/common.js';
 import { ADMITTED_KINDS, isAdmittedKind, type AdmittedKind } from '../api/kinds.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import { admit, admitMutation } from '../admission/admit.js';
-import type { AdmissionContext, Decision, Operation } from '../api/admission-types.js';
+import type { Decision, Operation } from '../api/admission-types.js';
+import type { AdmissionContext } from '../admission/context.js';
 import { UsageError } from './io.js';
 
 export interface OfflineRequest {

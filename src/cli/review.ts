@@ -2,7 +2,8 @@
 // offline. The first -f names the objects to review; further -f files are cluster context.
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { admissionContext, denialMessage, formatWarning } from '../admission/admit.js';
+import { admissionContext } from '../admission/context.js';
+import { denialMessage, formatWarning } from '../admission/messages.js';
 import { OPERATIONS, type Operation } from '../api/admission-types.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import { loadOperatorConfig } from './config-file.js';

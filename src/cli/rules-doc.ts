@@ -2,7 +2,7 @@
 // the first policy-suite case in which the rule fires, so the docs cannot drift from the code.
 import { ADMITTED_KINDS } from '../api/kinds.js';
 import { RULES } from '../policies/registry.js';
-import { denialMessage, formatWarning } from '../admission/admit.js';
+import { denialMessage, formatWarning } from '../admission/messages.js';
 import type { CaseOutcome } from './suites.js';
 
 export const RULES_DOC_HEADER =

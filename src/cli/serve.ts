@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import type { ClusterView } from '../api/cluster.js';
-import { admissionContext } from '../admission/admit.js';
+import { admissionContext } from '../admission/context.js';
 import { startWebhookServer } from '../webhooks/server.js';
 import { loadOperatorConfig } from './config-file.js';
 import { BatchedLines } from '../webhooks/log-lines.js';

@@ -5,7 +5,8 @@ import { IMMUTABLE_DATABASE_FIELDS, type DatabaseConfig } from '../api/common.js
 import { siteChildNames } from '../api/child-names.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { OperatorConfig } from './config.js';
-import { carryOver, type Defaulted, type DefaultingContext } from './bench.js';
+import { carryOver } from './bench.js';
+import type { Defaulted, DefaultingContext } from './context.js';
 import { defaultDatabaseIdentifiers } from './database-names.js';
 import { valueAt } from '../api/json.js';
 import { DefaultsRecorder } from './recorder.js';

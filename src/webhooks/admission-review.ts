@@ -2,7 +2,7 @@
 // reads (own ajv, never fastify's coercing one), the request as the rules engine sees it, and
 // the response constructors. The custom resource inside is validated by the engine, not here.
 import { Ajv } from 'ajv';
-import { denialMessage, formatWarning } from '../admission/admit.js';
+import { denialMessage, formatWarning } from '../admission/messages.js';
 import type { AdmissionInput, Decision, FieldError, Operation } from '../api/admission-types.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';

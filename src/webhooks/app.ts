@@ -7,7 +7,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { Logger } from 'pino';
 import { admitMutation, admitValidation } from '../admission/admit.js';
 import { WEBHOOK_ROUTES, type WebhookKind } from '../api/kinds.js';
-import type { AdmissionContext, Decision } from '../api/admission-types.js';
+import type { AdmissionContext } from '../admission/context.js';
+import type { Decision } from '../api/admission-types.js';
 import {
   admissionInput,
   denied,
