@@ -4,7 +4,7 @@
 // `response.status.code: 500` must fail them, or the fuzzer could not tell a broken engine.
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../harness/control-plane.js';
-import type { Engine } from '../../src/webhooks/app.js';
+import type { Engine } from '../../src/webhooks/decide.js';
 import { fuzz, sendFuzz, type FuzzCounts } from '../../benchmarks/fuzz/run.js';
 import { startTestServer } from './server-fixture.js';
 
