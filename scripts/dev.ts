@@ -80,17 +80,15 @@ try {
     const applied = await plane.kubectl(['apply', '-f', join(root, 'examples', file)]);
     say(`\n$ kubectl apply -f examples/${file}\n${applied.stdout}${applied.stderr}`.trimEnd());
   }
-  for (const [kind, name] of [
-    ['frappebench', 'erpnext'],
-    ['frappesite', 'acme'],
+  for (const [kind, name, file] of [
+    [KIND_NAMES.FrappeBench.singular, 'erpnext', 'bench.yaml'],
+    [KIND_NAMES.FrappeSite.singular, 'acme', 'site.yaml'],
   ] as const) {
     const stored = parse((await plane.kubectl(['get', kind, name, '-n', 'erp', '-o', 'yaml'])).stdout) as {
       spec: Record<string, unknown>;
     };
     const written = (
-      parse(
-        await readFile(join(root, 'examples', kind === 'frappebench' ? 'bench.yaml' : 'site.yaml'), 'utf8'),
-      ) as { spec: Record<string, unknown> }
+      parse(await readFile(join(root, 'examples', file), 'utf8')) as { spec: Record<string, unknown> }
     ).spec;
     const added = Object.keys(stored.spec).filter((field) => !(field in written));
     say(`\n${kind} ${name}: the webhook wrote ${added.length} top-level defaults: ${added.join(', ')}`);
