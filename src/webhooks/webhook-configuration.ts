@@ -1,6 +1,6 @@
 // The Mutating- and ValidatingWebhookConfigurations of API.md §7, for a webhook reached by URL
 // (local control planes: url + caBundle) or by Service (the Helm chart).
-import { KIND_NAMES, WEBHOOK_ROUTES, type WebhookKind } from '../api/kinds.js';
+import { KIND_NAMES, WEBHOOK_ROUTES, type KindNames, type WebhookKind } from '../api/kinds.js';
 
 export type WebhookTarget =
   | { url: string; caBundle?: string }
@@ -33,7 +33,7 @@ function webhookOf(
   kind: WebhookKind,
   name: string,
   path: string,
-  names: (typeof KIND_NAMES)[keyof typeof KIND_NAMES],
+  names: KindNames,
   options: WebhookConfigurationOptions,
 ): Record<string, unknown> {
   return {
