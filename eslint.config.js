@@ -1,6 +1,52 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers of src/ (README "Layout"): each folder and the folders of src/ it may import.
+// The arrows point one way, so there is no cycle between folders: api imports nothing of ours;
+// defaults, policies and builders are pure (no I/O); admission is the engine over them; webhooks
+// serve it; kube does all the I/O; controller and reconcile use both; cli wires everything, and
+// nothing imports cli. Nothing in src/ imports the test and dev tooling around it.
+const LAYERS = {
+  api: [],
+  defaults: ['api'],
+  policies: ['api', 'defaults'],
+  builders: ['api'],
+  admission: ['api', 'defaults', 'policies'],
+  webhooks: ['api', 'admission'],
+  kube: ['api'],
+  reconcile: ['api', 'defaults', 'policies', 'builders', 'admission', 'kube'],
+  controller: ['api', 'defaults', 'policies', 'builders', 'admission', 'reconcile', 'kube'],
+};
+const OUTSIDE_SRC = ['harness', 'benchmarks', 'scripts', 'test'];
+
+/** A relative import that climbs out of its folder into one of `folders`. */
+const into = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+
+const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
+  const forbidden = [...Object.keys(LAYERS), 'cli'].filter((f) => f !== layer && !allowed.includes(f));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: into(forbidden),
+              message: `src/${layer} ${allowed.length ? `may import only ${allowed.map((f) => `src/${f}`).join(', ')} of src/` : 'imports nothing of ours but itself'} (layers: eslint.config.js).`,
+            },
+            {
+              regex: into(OUTSIDE_SRC),
+              message:
+                'src/ is the published build: it never imports harness/, benchmarks/, scripts/ or test/.',
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'tools/**'] },
   js.configs.recommended,
@@ -10,4 +56,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['src/cli.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: into(OUTSIDE_SRC),
+              message:
+                'src/ is the published build: it never imports harness/, benchmarks/, scripts/ or test/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...layerRules,
 );

@@ -6,16 +6,17 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { KIND_NAMES } from '../src/api/kinds.js';
 import {
   installCrds,
   kubernetesBinaries,
   runCommand,
   startControlPlane,
   type ControlPlane,
-} from '../src/dev/control-plane.js';
-import { projectRoot } from '../src/dev/paths.js';
-import { createCA } from '../src/dev/pki.js';
-import { startWebhookProcess } from '../src/dev/webhook-process.js';
+} from '../harness/control-plane.js';
+import { projectRoot } from '../harness/paths.js';
+import { createCA } from '../harness/pki.js';
+import { startWebhookProcess } from '../harness/webhook-process.js';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const started = Date.now();
@@ -40,8 +41,15 @@ async function existingCluster(binDir: string): Promise<ControlPlane | undefined
   return { dir, binDir, server: '', kubeconfig, ca, kubectl, stop: async () => undefined };
 }
 
-say('frappe-admission dev: building the Kubernetes binaries if missing (about 6.5 minutes the first time)…');
-const binDir = await kubernetesBinaries();
+say(
+  'frappe-admission dev: building the Kubernetes binaries if they are missing (kube-apiserver, ' +
+    'kube-controller-manager, kubectl, etcd, helm). The first build takes about 7–12 minutes; ' +
+    'later runs start in seconds.',
+);
+// build-k8s.sh names each binary as it starts it; between those lines, say that it still works.
+const building = setInterval(() => say(`  … still building (${elapsed()})`), 30_000);
+const binDir = await kubernetesBinaries().finally(() => clearInterval(building));
+say(`Kubernetes binaries ready (${elapsed()}): ${binDir}`);
 const plane = (await existingCluster(binDir)) ?? (await startControlPlane({ withControllerManager: true }));
 const root = projectRoot();
 let webhook: Awaited<ReturnType<typeof startWebhookProcess>> | undefined;
@@ -60,7 +68,8 @@ process.on('SIGTERM', () => void stop(0));
 try {
   say(`control plane ready (${elapsed()}): ${plane.server || 'existing cluster'}`);
   await installCrds(plane);
-  say(`CRDs installed (${elapsed()}): frappebenches.vyogo.tech (fb), frappesites.vyogo.tech (fs)`);
+  const crds = Object.values(KIND_NAMES).map((k) => `${k.plural}.${k.group} (${k.shortNames.join(', ')})`);
+  say(`CRDs installed (${elapsed()}): ${crds.join(', ')}`);
   webhook = await startWebhookProcess(plane);
   say(
     `webhooks serving at ${webhook.url} and registered (${elapsed()}); server log: ${webhook.process.logFile}`,
@@ -71,17 +80,15 @@ try {
     const applied = await plane.kubectl(['apply', '-f', join(root, 'examples', file)]);
     say(`\n$ kubectl apply -f examples/${file}\n${applied.stdout}${applied.stderr}`.trimEnd());
   }
-  for (const [kind, name] of [
-    ['frappebench', 'erpnext'],
-    ['frappesite', 'acme'],
+  for (const [kind, name, file] of [
+    [KIND_NAMES.FrappeBench.singular, 'erpnext', 'bench.yaml'],
+    [KIND_NAMES.FrappeSite.singular, 'acme', 'site.yaml'],
   ] as const) {
     const stored = parse((await plane.kubectl(['get', kind, name, '-n', 'erp', '-o', 'yaml'])).stdout) as {
       spec: Record<string, unknown>;
     };
     const written = (
-      parse(
-        await readFile(join(root, 'examples', kind === 'frappebench' ? 'bench.yaml' : 'site.yaml'), 'utf8'),
-      ) as { spec: Record<string, unknown> }
+      parse(await readFile(join(root, 'examples', file), 'utf8')) as { spec: Record<string, unknown> }
     ).spec;
     const added = Object.keys(stored.spec).filter((field) => !(field in written));
     say(`\n${kind} ${name}: the webhook wrote ${added.length} top-level defaults: ${added.join(', ')}`);

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { renderCrdsYaml } from '../src/api/crd-yaml.js';
 import { staticClusterView } from '../src/api/static-cluster-view.js';
 import { operatorConfig } from '../src/defaults/config.js';
-import { admissionContext } from '../src/policies/admit.js';
+import { admissionContext } from '../src/admission/context.js';
 import { renderRulesDoc } from '../src/cli/rules-doc.js';
 import { runSuites } from '../src/cli/suites.js';
 

@@ -1,15 +1,12 @@
 // The CustomResourceDefinitions, built from the TypeBox schemas (`npm run crds` writes them to
 // crds/; a test fails when crds/ is stale).
-import { API_GROUP, API_VERSION } from './common.js';
 import { FrappeBenchSpec, FrappeBenchStatus } from './frappe-bench.js';
 import { FrappeSiteSpec, FrappeSiteStatus } from './frappe-site.js';
+import { KIND_NAMES, type KindNames } from './kinds.js';
 import { toStructuralSchema } from './openapi.js';
 
-interface KindInfo {
-  kind: string;
-  plural: string;
-  singular: string;
-  shortNames: string[];
+/** A kind's names (kinds.ts) and what its CRD says about it. */
+interface KindInfo extends KindNames {
   description: string;
   spec: unknown;
   status: unknown;
@@ -27,10 +24,7 @@ const AGE = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp'
 
 export const KINDS: readonly KindInfo[] = [
   {
-    kind: 'FrappeBench',
-    plural: 'frappebenches',
-    singular: 'frappebench',
-    shortNames: ['fb'],
+    ...KIND_NAMES.FrappeBench,
     description: 'A Frappe bench: one image with its apps, serving many FrappeSites.',
     spec: FrappeBenchSpec,
     status: FrappeBenchStatus,
@@ -42,10 +36,7 @@ export const KINDS: readonly KindInfo[] = [
     ],
   },
   {
-    kind: 'FrappeSite',
-    plural: 'frappesites',
-    singular: 'frappesite',
-    shortNames: ['fs'],
+    ...KIND_NAMES.FrappeSite,
     description: 'A Frappe site: one database and one host name on a FrappeBench.',
     spec: FrappeSiteSpec,
     status: FrappeSiteStatus,
@@ -71,7 +62,7 @@ export function rootSchema(info: KindInfo): Record<string, unknown> {
     description: info.description,
     required: ['spec'],
     properties: {
-      apiVersion: { type: 'string', description: 'APIVersion of this representation: vyogo.tech/v1alpha1.' },
+      apiVersion: { type: 'string', description: `APIVersion of this representation: ${info.apiVersion}.` },
       kind: { type: 'string', description: `Kind of this resource: ${info.kind}.` },
       metadata: { type: 'object' },
       spec: toStructuralSchema(info.spec),
@@ -84,13 +75,13 @@ export function buildCrd(info: KindInfo): Record<string, unknown> {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${info.plural}.${API_GROUP}` },
+    metadata: { name: `${info.plural}.${info.group}` },
     spec: {
-      group: API_GROUP,
+      group: info.group,
       scope: 'Namespaced',
       names: {
         kind: info.kind,
-        listKind: `${info.kind}List`,
+        listKind: info.listKind,
         plural: info.plural,
         singular: info.singular,
         shortNames: info.shortNames,
@@ -98,7 +89,7 @@ export function buildCrd(info: KindInfo): Record<string, unknown> {
       },
       versions: [
         {
-          name: API_VERSION,
+          name: info.version,
           served: true,
           storage: true,
           subresources: { status: {} },

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { KINDS, rootSchema } from './crds.js';
 import { QUANTITY_PATTERN } from './common.js';
 import { closeSchema } from './openapi.js';
-import type { FieldError } from '../policies/types.js';
+import type { FieldError } from './admission-types.js';
 
 export type SchemaValidators = Record<string, ValidateFunction>;
 

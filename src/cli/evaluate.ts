@@ -2,9 +2,11 @@
 // mutated object, against a cluster view built from context objects. Shared by `review` and
 // `test` so a policy suite checks exactly what `review` prints.
 import { GROUP_VERSION } from '../api/common.js';
+import { ADMITTED_KINDS, isAdmittedKind, type AdmittedKind } from '../api/kinds.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
-import { admit, admitMutation, type AdmittedKind } from '../policies/admit.js';
-import type { AdmissionContext, Decision, Operation } from '../policies/types.js';
+import { admit, admitMutation } from '../admission/admit.js';
+import type { Decision, Operation } from '../api/admission-types.js';
+import type { AdmissionContext } from '../admission/context.js';
 import { UsageError } from './io.js';
 
 export interface OfflineRequest {
@@ -34,8 +36,10 @@ export interface OfflineResult {
 
 export function admittedKind(object: Record<string, unknown>, source: string): AdmittedKind {
   const { kind, apiVersion } = object;
-  if (kind !== 'FrappeBench' && kind !== 'FrappeSite') {
-    throw new UsageError(`${source}: kind ${String(kind)} is not reviewed here (FrappeBench or FrappeSite)`);
+  if (!isAdmittedKind(kind)) {
+    throw new UsageError(
+      `${source}: kind ${String(kind)} is not reviewed here (${ADMITTED_KINDS.join(' or ')})`,
+    );
   }
   if (apiVersion !== GROUP_VERSION) {
     throw new UsageError(`${source}: apiVersion ${String(apiVersion)} is not served; use ${GROUP_VERSION}`);

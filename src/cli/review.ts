@@ -2,8 +2,9 @@
 // offline. The first -f names the objects to review; further -f files are cluster context.
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { admissionContext, denialMessage, formatWarning } from '../policies/admit.js';
-import { OPERATIONS, type Operation } from '../policies/types.js';
+import { admissionContext } from '../admission/context.js';
+import { denialMessage, formatWarning } from '../admission/messages.js';
+import { OPERATIONS, type Operation } from '../api/admission-types.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import { loadOperatorConfig } from './config-file.js';
 import { evaluateOffline, type OfflineResult } from './evaluate.js';

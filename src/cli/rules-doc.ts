@@ -1,7 +1,8 @@
 // docs/rules.md, generated from the rule registry; each example message is the real output of
 // the first policy-suite case in which the rule fires, so the docs cannot drift from the code.
+import { ADMITTED_KINDS } from '../api/kinds.js';
 import { RULES } from '../policies/registry.js';
-import { denialMessage, formatWarning } from '../policies/admit.js';
+import { denialMessage, formatWarning } from '../admission/messages.js';
 import type { CaseOutcome } from './suites.js';
 
 export const RULES_DOC_HEADER =
@@ -24,7 +25,7 @@ const cell = (text: string) => text.replaceAll('|', '\\|');
 
 export function renderRulesDoc(outcomes: readonly CaseOutcome[]): string {
   const examples = exampleMessages(outcomes);
-  const sections = (['FrappeBench', 'FrappeSite'] as const).map((kind) => {
+  const sections = ADMITTED_KINDS.map((kind) => {
     const rows = RULES.filter((r) => r.kind === kind).map(
       (r) =>
         `| ${r.id} | ${r.operations.map((o) => OPS[o]).join('/')} | ${r.cel ? 'yes' : ''} | ${cell(r.summary)} | ${cell(

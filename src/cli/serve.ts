@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import type { ClusterView } from '../api/cluster.js';
-import { admissionContext } from '../policies/admit.js';
+import { admissionContext } from '../admission/context.js';
 import { startWebhookServer } from '../webhooks/server.js';
 import { loadOperatorConfig } from './config-file.js';
-import { BatchedLines } from './log-lines.js';
+import { BatchedLines } from '../webhooks/log-lines.js';
 import { UsageError, type CliIO } from './io.js';
 
 const HELP = `usage: frappe-admission serve --tls-cert-file F --tls-private-key-file F [--port 9443] [--host 0.0.0.0]

@@ -1,7 +1,7 @@
 // `frappe-admission test DIR`: runs the policy test suites under DIR.
 import { parseArgs } from 'node:util';
 import { staticClusterView } from '../api/static-cluster-view.js';
-import { admissionContext } from '../policies/admit.js';
+import { admissionContext } from '../admission/context.js';
 import { loadOperatorConfig } from './config-file.js';
 import { UsageError, type CliIO } from './io.js';
 import { runSuites } from './suites.js';

@@ -23,11 +23,12 @@ import {
 } from '../api/cluster.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { FrappeSite } from '../api/frappe-site.js';
+import { KIND_NAMES } from '../api/kinds.js';
 import { MultiIndex } from '../api/multi-index.js';
 import { SiteIndex } from '../api/site-index.js';
 import { summarizeSite, type SiteSummary } from '../api/site-summary.js';
-import { kubeHttp, loadKubeConfig, type KubeHttp } from './kube-http.js';
-import { keyOf, Reflector, type KubeObject, type ReflectorHandlers } from './reflector.js';
+import { kubeHttp, loadKubeConfig, type KubeHttp } from '../kube/kube-http.js';
+import { keyOf, Reflector, type KubeObject, type ReflectorHandlers } from '../kube/reflector.js';
 
 /** Handlers that keep an index on a derived key in step with a reflector's store. */
 function indexed<T extends KubeObject>(
@@ -74,13 +75,13 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
 
   const benches = new Reflector<FrappeBench>({
     ...common,
-    path: '/apis/vyogo.tech/v1alpha1/frappebenches',
+    path: KIND_NAMES.FrappeBench.collectionPath,
     handlers: {},
   });
   // Sites are kept as summaries only (the few fields the rules read): about 0.5 KB a site.
   const sites = new Reflector<FrappeSite, SiteSummary>({
     ...common,
-    path: '/apis/vyogo.tech/v1alpha1/frappesites',
+    path: KIND_NAMES.FrappeSite.collectionPath,
     transform: summarizeSite,
     handlers: {
       onReplace: (summaries) => siteIndex.replace(summaries),

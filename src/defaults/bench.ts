@@ -2,28 +2,13 @@
 // defaulted object and its patch out. Only absent fields are filled.
 import { BENCH_COMPONENTS, WORKER_TYPES, type WorkerType } from '../api/frappe-bench.js';
 import { usesExternalRedis } from '../api/redis-config.js';
-import type { ClusterView } from '../api/cluster.js';
-import type { OperatorConfig } from './config.js';
+import type { Defaulted, DefaultingContext } from './context.js';
 import type { ResourceRequirements } from '../api/common.js';
 import { isAbsent, valueAt } from '../api/json.js';
 import { parseQuantity } from '../api/quantity.js';
 import { DefaultsRecorder } from './recorder.js';
 import { fillResources } from './resources.js';
 import { supportsReadWriteMany } from './storage.js';
-
-export interface DefaultingContext {
-  /** Namespace of the request (metadata.namespace may be empty on CREATE). */
-  namespace: string;
-  view: ClusterView;
-  config: OperatorConfig;
-  /** On UPDATE, the stored object: fields immutable once set are carried over when absent. */
-  previous?: unknown;
-}
-
-export interface Defaulted {
-  object: Record<string, unknown>;
-  patch: DefaultsRecorder['patch'];
-}
 
 const LEGACY_WORKER_REPLICAS: Record<WorkerType, string> = {
   default: 'workerDefault',

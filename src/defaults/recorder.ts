@@ -3,7 +3,7 @@
 // absent subtree becomes one `add` operation whose value later fills extend in place. So the
 // patch is minimal and computed against the raw object the API server sent, and applying it to
 // that object gives `root` exactly.
-import type { PatchOperation } from '../policies/types.js';
+import type { PatchOperation } from '../api/admission-types.js';
 
 import { isAbsent, isObject, valueAt, type JsonObject as Json } from '../api/json.js';
 

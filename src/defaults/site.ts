@@ -5,10 +5,12 @@ import { IMMUTABLE_DATABASE_FIELDS, type DatabaseConfig } from '../api/common.js
 import { siteChildNames } from '../api/child-names.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { OperatorConfig } from './config.js';
-import { carryOver, type Defaulted, type DefaultingContext } from './bench.js';
+import { carryOver } from './bench.js';
+import type { Defaulted, DefaultingContext } from './context.js';
 import { defaultDatabaseIdentifiers } from './database-names.js';
 import { valueAt } from '../api/json.js';
 import { DefaultsRecorder } from './recorder.js';
+import { benchNamespaceOf } from '../api/namespaces.js';
 
 /** Bench dbConfig fields a site inherits (identifiers are per site, never inherited). */
 const INHERITED_DATABASE_FIELDS = [
@@ -77,10 +79,7 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
 function benchOf(site: DefaultsRecorder, context: DefaultingContext): FrappeBench | undefined {
   const benchName = site.get(['spec', 'benchRef', 'name']);
   if (typeof benchName !== 'string') return undefined;
-  const benchNamespace = site.get(['spec', 'benchRef', 'namespace']);
-  const namespace =
-    typeof benchNamespace === 'string' && benchNamespace !== '' ? benchNamespace : context.namespace;
-  return context.view.bench(namespace, benchName);
+  return context.view.bench(benchNamespaceOf(site.root, context.namespace), benchName);
 }
 
 function databaseOf(bench: FrappeBench | undefined): DatabaseConfig | undefined {

@@ -1,5 +1,6 @@
 // Every rule, in the order docs/rules.md lists them and violations are reported.
-import type { Rule, RuleKind } from './rule.js';
+import { ADMITTED_KINDS, type AdmittedKind } from '../api/kinds.js';
+import type { Rule } from './rule.js';
 import { benchAppRules } from './rules/bench-apps.js';
 import { benchAutoscalingRules } from './rules/bench-autoscaling.js';
 import { benchLifecycleRules } from './rules/bench-lifecycle.js';
@@ -34,16 +35,14 @@ export const RULES: readonly Rule<never>[] = [
 
 const ID_ORDER = (id: string) => id.replace(/\d+$/, (n) => n.padStart(3, '0'));
 
-const BY_KIND: Record<RuleKind, readonly Rule<never>[]> = {
-  FrappeBench: RULES.filter((r) => r.kind === 'FrappeBench').sort((a, b) =>
-    ID_ORDER(a.id).localeCompare(ID_ORDER(b.id)),
-  ),
-  FrappeSite: RULES.filter((r) => r.kind === 'FrappeSite').sort((a, b) =>
-    ID_ORDER(a.id).localeCompare(ID_ORDER(b.id)),
-  ),
-};
+const BY_KIND = new Map<AdmittedKind, readonly Rule<never>[]>(
+  ADMITTED_KINDS.map((kind) => [
+    kind,
+    RULES.filter((r) => r.kind === kind).sort((a, b) => ID_ORDER(a.id).localeCompare(ID_ORDER(b.id))),
+  ]),
+);
 
 /** Rules of a kind, ordered by id (B-APP-1 … B-VER-1), as documented and reported. */
-export function rulesOf(kind: RuleKind): readonly Rule<never>[] {
-  return BY_KIND[kind];
+export function rulesOf(kind: AdmittedKind): readonly Rule<never>[] {
+  return BY_KIND.get(kind) ?? [];
 }

@@ -3,9 +3,8 @@
 // user's change; they never throw and never do I/O.
 import type { ClusterView } from '../api/cluster.js';
 import type { OperatorConfig } from '../defaults/config.js';
-import type { FieldErrorType, Operation, UserInfo } from './types.js';
-
-export type RuleKind = 'FrappeBench' | 'FrappeSite';
+import type { FieldErrorType, Operation, UserInfo } from '../api/admission-types.js';
+import type { AdmittedKind } from '../api/kinds.js';
 
 /** The request as a rule sees it. On DELETE, `object` is the object being deleted. */
 export interface RuleRequest<T> {
@@ -29,7 +28,7 @@ export interface Finding {
 
 export interface Rule<T = unknown> {
   id: string;
-  kind: RuleKind;
+  kind: AdmittedKind;
   operations: readonly Operation[];
   /** One line for docs/rules.md: what it checks. */
   summary: string;

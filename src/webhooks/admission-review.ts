@@ -2,8 +2,8 @@
 // reads (own ajv, never fastify's coercing one), the request as the rules engine sees it, and
 // the response constructors. The custom resource inside is validated by the engine, not here.
 import { Ajv } from 'ajv';
-import { denialMessage, formatWarning } from '../policies/admit.js';
-import type { AdmissionInput, Decision, FieldError, Operation } from '../policies/types.js';
+import { denialMessage, formatWarning } from '../admission/messages.js';
+import type { AdmissionInput, Decision, FieldError, Operation } from '../api/admission-types.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 

@@ -5,16 +5,11 @@
 import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { admitMutation, admitValidation, type AdmittedKind } from '../policies/admit.js';
-import type { AdmissionContext, Decision } from '../policies/types.js';
-import {
-  admissionInput,
-  denied,
-  envelopeValidator,
-  responseFor,
-  reviewOf,
-  type AdmissionReview,
-} from './admission-review.js';
+import { WEBHOOK_ROUTES } from '../api/kinds.js';
+import type { AdmissionContext } from '../admission/context.js';
+import { denied, envelopeValidator, reviewOf, type AdmissionReview } from './admission-review.js';
+import { ADMISSION_ENGINE, decide, type Decided, type Engine } from './decide.js';
+import { recordDecision } from './decision-log.js';
 import type { AdmissionMetrics } from './metrics.js';
 
 /**
@@ -24,22 +19,6 @@ import type { AdmissionMetrics } from './metrics.js';
 export const BODY_LIMIT = 8 * 1024 * 1024;
 /** Above the API server's 90 s idle-connection pool, so an idle close never races its next POST. */
 export const KEEP_ALIVE_TIMEOUT_MS = 95_000;
-
-export type WebhookKind = 'mutate' | 'validate';
-/** The two decisions the webhooks make: the rules engine's admitMutation and admitValidation. */
-export type Engine = Record<WebhookKind, typeof admitMutation>;
-
-export const ADMISSION_ENGINE: Engine = { mutate: admitMutation, validate: admitValidation };
-
-export const WEBHOOK_PATHS: readonly { path: string; webhook: WebhookKind; kind: AdmittedKind }[] = (
-  ['mutate', 'validate'] as const
-).flatMap((webhook) =>
-  (['FrappeBench', 'FrappeSite'] as const).map((kind) => ({
-    path: `/${webhook}-vyogo-tech-v1alpha1-${kind.toLowerCase()}`,
-    webhook,
-    kind,
-  })),
-);
 
 export interface WebhookAppOptions {
   context: AdmissionContext;
@@ -131,7 +110,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  for (const route of WEBHOOK_PATHS) {
+  for (const route of WEBHOOK_ROUTES) {
     app.post(route.path, async (req, reply) => {
       const started = process.hrtime.bigint();
       const problem = checkEnvelope(req.body);
@@ -143,45 +122,16 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
         );
       }
       metrics.inFlight.inc();
-      let decision: Decision | undefined;
-      let failure: unknown;
+      let decided: Decided;
       try {
-        decision = engine[route.webhook](route.kind, admissionInput(request), context);
-      } catch (error) {
-        failure = error;
+        decided = decide(engine, route, request, context);
       } finally {
         metrics.inFlight.dec();
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const series = metrics.series(route.webhook, route.kind, request.operation);
-      series.duration.observe(seconds);
-      if (!decision) {
-        metrics.internalErrors.inc({ webhook: route.webhook });
-        logger.error({ uid: request.uid, kind: route.kind, err: failure }, 'admission decision failed');
-        return reviewOf(
-          denied(request.uid, 500, `internal error deciding ${route.kind}: ${(failure as Error)?.message}`),
-        );
-      }
-      (decision.allowed ? series.allowed : series.denied).inc();
-      for (const v of decision.violations) metrics.ruleViolations.inc({ rule: v.rule });
-      const timeout = parseTimeout((req.query as Record<string, unknown>).timeout);
-      logger.info(
-        {
-          uid: request.uid,
-          webhook: route.webhook,
-          kind: route.kind,
-          namespace: request.namespace,
-          name: request.name,
-          operation: request.operation,
-          dryRun: request.dryRun === true,
-          allowed: decision.allowed,
-          rules: [...new Set(decision.violations.map((v) => v.rule))],
-          durationMs: seconds * 1000,
-          ...(timeout !== undefined && seconds * 1000 > timeout ? { deadlineExceeded: true } : {}),
-        },
-        'admission',
-      );
-      return reviewOf(responseFor(request.uid, decision));
+      const timeoutMs = parseTimeout((req.query as Record<string, unknown>).timeout);
+      recordDecision(metrics, logger, { route, request, decided, seconds, timeoutMs });
+      return reviewOf(decided.response);
     });
   }
 

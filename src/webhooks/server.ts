@@ -5,8 +5,9 @@
 import type { Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
-import type { AdmissionContext } from '../policies/types.js';
-import { buildWebhookApp, type Engine, type WebhookApp } from './app.js';
+import type { AdmissionContext } from '../admission/context.js';
+import { buildWebhookApp, type WebhookApp } from './app.js';
+import type { Engine } from './decide.js';
 import { CertificateWatcher, clientCAWatcher, type KeyPair } from './certificates.js';
 import { createAdmissionMetrics, type AdmissionMetrics } from './metrics.js';
 

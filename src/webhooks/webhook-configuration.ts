@@ -1,7 +1,6 @@
 // The Mutating- and ValidatingWebhookConfigurations of API.md §7, for a webhook reached by URL
 // (local control planes: url + caBundle) or by Service (the Helm chart).
-import { API_GROUP, API_VERSION } from '../api/common.js';
-import { WEBHOOK_PATHS, type WebhookKind } from './app.js';
+import { KIND_NAMES, WEBHOOK_ROUTES, type KindNames, type WebhookKind } from '../api/kinds.js';
 
 export type WebhookTarget =
   | { url: string; caBundle?: string }
@@ -17,8 +16,6 @@ export interface WebhookConfigurationOptions {
   timeoutSeconds?: number;
 }
 
-const RESOURCES: Record<string, string> = { FrappeBench: 'frappebenches', FrappeSite: 'frappesites' };
-
 function clientConfig(target: WebhookTarget, path: string): Record<string, unknown> {
   const caBundle = target.caBundle ? { caBundle: target.caBundle } : {};
   if ('url' in target) return { url: target.url.replace(/\/$/, '') + path, ...caBundle };
@@ -26,8 +23,21 @@ function clientConfig(target: WebhookTarget, path: string): Record<string, unkno
 }
 
 function webhooksOf(kind: WebhookKind, options: WebhookConfigurationOptions): Record<string, unknown>[] {
-  return WEBHOOK_PATHS.filter((p) => p.webhook === kind).map(({ path, kind: resourceKind }) => ({
-    name: `${kind}-${resourceKind.toLowerCase()}.${API_GROUP}`,
+  return WEBHOOK_ROUTES.filter((p) => p.webhook === kind).map(({ path, kind: resourceKind }) => {
+    const names = KIND_NAMES[resourceKind];
+    return webhookOf(kind, `${kind}-${names.singular}.${names.group}`, path, names, options);
+  });
+}
+
+function webhookOf(
+  kind: WebhookKind,
+  name: string,
+  path: string,
+  names: KindNames,
+  options: WebhookConfigurationOptions,
+): Record<string, unknown> {
+  return {
+    name,
     admissionReviewVersions: ['v1'],
     sideEffects: 'None',
     matchPolicy: 'Equivalent',
@@ -42,14 +52,14 @@ function webhooksOf(kind: WebhookKind, options: WebhookConfigurationOptions): Re
     },
     rules: [
       {
-        apiGroups: [API_GROUP],
-        apiVersions: [API_VERSION],
+        apiGroups: [names.group],
+        apiVersions: [names.version],
         operations: kind === 'validate' ? ['CREATE', 'UPDATE', 'DELETE'] : ['CREATE', 'UPDATE'],
-        resources: [RESOURCES[resourceKind]],
+        resources: [names.plural],
         scope: 'Namespaced',
       },
     ],
-  }));
+  };
 }
 
 export function buildWebhookConfigurations(options: WebhookConfigurationOptions): Record<string, unknown>[] {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { createCA, issueCertificate } from '../../src/dev/pki.js';
+import { createCA, issueCertificate } from '../../harness/pki.js';
 import { runCli } from './run-cli.js';
 
 describe('webhook-config', () => {

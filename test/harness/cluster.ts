@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { runCommand, type CommandResult } from '../../src/dev/control-plane.js';
+import { runCommand, type CommandResult } from '../../harness/control-plane.js';
 
 export const cluster = () => inject('cluster');
 

@@ -2,8 +2,8 @@
 // etcd + kube-apiserver + kube-controller-manager built from Go modules, the CRDs, and the
 // real `frappe-admission serve` registered as webhooks. Torn down when the run ends.
 import type { TestProject } from 'vitest/node';
-import { installCrds, startControlPlane } from '../../src/dev/control-plane.js';
-import { startWebhookProcess } from '../../src/dev/webhook-process.js';
+import { installCrds, startControlPlane } from '../../harness/control-plane.js';
+import { startWebhookProcess } from '../../harness/webhook-process.js';
 
 export interface ClusterContext {
   kubeconfig: string;

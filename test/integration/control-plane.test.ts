@@ -1,7 +1,7 @@
 // The control-plane harness itself: binaries built from Go modules report v1.34.3, and stop()
 // leaves no process behind.
 import { describe, expect, it } from 'vitest';
-import { startControlPlane } from '../../src/dev/control-plane.js';
+import { startControlPlane } from '../../harness/control-plane.js';
 
 const alive = (pid: number | undefined) => {
   if (pid === undefined) return false;

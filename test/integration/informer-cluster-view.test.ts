@@ -8,8 +8,8 @@ import {
   startInformerClusterView,
   type InformerClusterView,
 } from '../../src/controller/informer-cluster-view.js';
-import { kubeHttp, loadKubeConfig } from '../../src/controller/kube-http.js';
-import { Reflector } from '../../src/controller/reflector.js';
+import { kubeHttp, loadKubeConfig } from '../../src/kube/kube-http.js';
+import { Reflector } from '../../src/kube/reflector.js';
 import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
 
 let informers: InformerClusterView;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fastJsonPatch from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMISSION_ENGINE } from '../../src/webhooks/app.js';
+import { ADMISSION_ENGINE } from '../../src/webhooks/decide.js';
 import type { AdmissionReview } from '../../src/webhooks/admission-review.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 

@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCA, issueCertificate, type CertificateFiles } from '../../src/dev/pki.js';
+import { createCA, issueCertificate, type CertificateFiles } from '../../harness/pki.js';
 import { startTestServer, testCertificates, type TestServer } from './server-fixture.js';
 
 const VALIDATE_SITE = '/validate-vyogo-tech-v1alpha1-frappesite';

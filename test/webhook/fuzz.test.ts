@@ -1,11 +1,11 @@
-// A smaller run of the fuzzer (bench/fuzz): random and malformed reviews against the real
+// A smaller run of the fuzzer (benchmarks/fuzz): random and malformed reviews against the real
 // binary; every answer must be a valid AdmissionReview or a clean 4xx, and the server must live.
 // The same checks run against a server whose engine throws: its 200 answers with
 // `response.status.code: 500` must fail them, or the fuzzer could not tell a broken engine.
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/dev/control-plane.js';
-import type { Engine } from '../../src/webhooks/app.js';
-import { fuzz, sendFuzz, type FuzzCounts } from '../../bench/fuzz/run.js';
+import { freePort } from '../../harness/control-plane.js';
+import type { Engine } from '../../src/webhooks/decide.js';
+import { fuzz, sendFuzz, type FuzzCounts } from '../../benchmarks/fuzz/run.js';
 import { startTestServer } from './server-fixture.js';
 
 /** What a healthy server's fuzz run looks like (seed in every message, to replay a failure). */

@@ -8,9 +8,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../src/defaults/config.js';
-import { createCA, issueCertificate, type CertificateFiles } from '../../src/dev/pki.js';
-import { admissionContext } from '../../src/policies/admit.js';
-import type { Engine } from '../../src/webhooks/app.js';
+import { createCA, issueCertificate, type CertificateFiles } from '../../harness/pki.js';
+import { admissionContext } from '../../src/admission/context.js';
+import type { Engine } from '../../src/webhooks/decide.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server.js';
 
 export interface TestServer {

@@ -7,9 +7,9 @@ import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { offlineServeCommand } from '../../bench/lib/process.js';
-import { freePort } from '../../src/dev/control-plane.js';
-import { issueCertificate } from '../../src/dev/pki.js';
+import { offlineServeCommand } from '../../benchmarks/lib/process.js';
+import { freePort } from '../../harness/control-plane.js';
+import { issueCertificate } from '../../harness/pki.js';
 import { postOver, send, startTestServer, testCertificates } from './server-fixture.js';
 
 const fixture = readFileSync(new URL('../fixtures/admission/site-create.json', import.meta.url), 'utf8');

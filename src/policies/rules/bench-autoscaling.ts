@@ -3,6 +3,7 @@ import { benchChildNames } from '../../api/child-names.js';
 import { WORKER_TYPES, type FrappeBench, type WorkerAutoscaling } from '../../api/frappe-bench.js';
 import { CREATE_UPDATE, deny, rule, warn, type Finding } from '../rule.js';
 import { MAX_REPLICAS } from './bench-spec.js';
+import { namespaceOf } from '../../api/namespaces.js';
 
 function checkBounds(path: string, w: WorkerAutoscaling): Finding[] {
   const findings: Finding[] = [];
@@ -69,7 +70,7 @@ export const benchAutoscalingRules = [
     check: ({ object, namespace, view }) => {
       if (!view.kedaInstalled() || !object.metadata.name) return [];
       const names = benchChildNames(object.metadata.name);
-      const hpas = view.horizontalPodAutoscalers(object.metadata.namespace || namespace);
+      const hpas = view.horizontalPodAutoscalers(namespaceOf(object, namespace));
       return autoscaledWorkers(object).flatMap((type) => {
         const deployment = names.worker(type);
         const kedaOwn = `keda-hpa-${names.scaledObject(type)}`;

@@ -3,6 +3,7 @@ import { MAX_BENCH_NAME_LENGTH } from '../../api/child-names.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { deny, rule } from '../rule.js';
 import { checkObjectName, DNS_1035_LABEL } from './names.js';
+import { namespaceOf } from '../../api/namespaces.js';
 
 /** How many dependent sites a B-DEL-1 message names. */
 const NAMED_SITES = 10;
@@ -28,8 +29,9 @@ export const benchLifecycleRules = [
     kind: 'FrappeBench',
     operations: ['DELETE'],
     summary: `A bench cannot be deleted while FrappeSites reference it (the message names up to ${NAMED_SITES}).`,
-    check: ({ object: { metadata }, namespace, view }) => {
-      const own = metadata.namespace || namespace;
+    check: ({ object, namespace, view }) => {
+      const { metadata } = object;
+      const own = namespaceOf(object, namespace);
       const sites = view.sitesOfBench(own, metadata.name ?? '');
       if (sites.length === 0) return [];
       // Only sites of the bench's own namespace are named (a denial never names another tenant's).

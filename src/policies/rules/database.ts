@@ -15,6 +15,7 @@ import {
 } from '../../defaults/database-names.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
 import { describeOther } from './others.js';
+import { namespaceOf } from '../../api/namespaces.js';
 
 const NOT_YET_SUPPORTED = new Set(['postgres', 'sqlite']);
 
@@ -180,17 +181,18 @@ export const databaseRules = [
       'databaseName and databaseUser are used by no other site on the same database server (compared without ' +
       'case); names of the server itself (mysql*, sys, information_schema, performance_schema, root, ' +
       "mariadb.sys) and another site's generated names are denied.",
-    check: ({ object: { spec, metadata }, oldObject, namespace, view }) => {
+    check: ({ object, oldObject, namespace, view }) => {
+      const { spec, metadata } = object;
       // Names are immutable once set (S-IMM-2): an UPDATE is judged only on a name it sets.
       const judged = (field: IdentifierField) => {
         const value = spec.dbConfig?.[field];
         return value === oldObject?.spec.dbConfig?.[field] ? undefined : value;
       };
       const owner: IdentifierOwner = {
-        namespace: metadata.namespace || namespace,
+        namespace: namespaceOf(object, namespace),
         name: metadata.name ?? '',
         siteName: spec.siteName ?? '',
-        target: databaseTarget(spec.dbConfig, metadata.namespace || namespace, metadata.name ?? ''),
+        target: databaseTarget(spec.dbConfig, namespaceOf(object, namespace), metadata.name ?? ''),
       };
       return [
         ...checkIdentifierOwnership('databaseName', judged('databaseName'), owner, view),

@@ -4,6 +4,7 @@ import type { FrappeSite } from '../../api/frappe-site.js';
 import { CREATE_UPDATE, deny, rule } from '../rule.js';
 import { checkObjectName, DNS_1035_LABEL, dnsSubdomainProblem, domainSuffix } from './names.js';
 import { describeOther } from './others.js';
+import { benchNamespaceOf, namespaceOf } from '../../api/namespaces.js';
 
 export const siteNameRules = [
   rule<FrappeSite>({
@@ -53,10 +54,11 @@ export const siteNameRules = [
     operations: CREATE_UPDATE,
     summary:
       'No other FrappeSite in the cluster serves the same domain (named when in the same namespace, never across).',
-    check: ({ object: { spec, metadata }, namespace, view }) => {
+    check: ({ object, namespace, view }) => {
+      const { spec, metadata } = object;
       const domain = spec.domain || spec.siteName;
       if (!domain) return [];
-      const ownNamespace = metadata.namespace || namespace;
+      const ownNamespace = namespaceOf(object, namespace);
       const other = view
         .sitesWithDomain(domain)
         .find((site) => site.namespace !== ownNamespace || site.name !== (metadata.name ?? ''));
@@ -76,11 +78,9 @@ export const siteNameRules = [
     kind: 'FrappeSite',
     operations: CREATE_UPDATE,
     summary: "siteName ends with the bench's domainConfig.suffix when one is set.",
-    check: ({ object: { spec, metadata }, namespace, view }) => {
-      const bench = view.bench(
-        spec.benchRef?.namespace || metadata.namespace || namespace,
-        spec.benchRef?.name ?? '',
-      );
+    check: ({ object, namespace, view }) => {
+      const { spec } = object;
+      const bench = view.bench(benchNamespaceOf(object, namespace), spec.benchRef?.name ?? '');
       const suffix = domainSuffix(bench?.spec.domainConfig?.suffix);
       if (!suffix || spec.siteName === suffix || spec.siteName?.endsWith(`.${suffix}`)) return [];
       return [

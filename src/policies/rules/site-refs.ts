@@ -6,6 +6,7 @@ import type { FrappeSite } from '../../api/frappe-site.js';
 import { valueAt } from '../../api/json.js';
 import type { OperatorConfig } from '../../defaults/config.js';
 import { CREATE_UPDATE, deny, rule, warn, type Finding } from '../rule.js';
+import { benchNamespaceOf, namespaceOf } from '../../api/namespaces.js';
 
 /** Every reference of a spec that may carry a namespace. */
 const CROSS_NAMESPACE_REFS = {
@@ -53,10 +54,11 @@ export const siteRefRules = [
     summary:
       "benchRef.name is set; benchRef.namespace is empty or the site's own (the site's Jobs mount the bench's " +
       'namespaced volume).',
-    check: ({ object: { spec, metadata }, namespace }) => {
+    check: ({ object, namespace }) => {
+      const { spec } = object;
       if (!spec.benchRef?.name)
         return [deny('spec.benchRef.name', 'name the FrappeBench that serves this site', 'Required')];
-      const own = metadata.namespace || namespace;
+      const own = namespaceOf(object, namespace);
       const ref = spec.benchRef.namespace;
       return ref && ref !== own
         ? [
@@ -74,8 +76,9 @@ export const siteRefRules = [
     kind: 'FrappeSite',
     operations: CREATE_UPDATE,
     summary: 'Warning (not a denial) when the bench does not exist yet: GitOps may create it later.',
-    check: ({ object: { spec, metadata }, namespace, view }) => {
-      const benchNamespace = spec.benchRef?.namespace || metadata.namespace || namespace;
+    check: ({ object, namespace, view }) => {
+      const { spec } = object;
+      const benchNamespace = benchNamespaceOf(object, namespace);
       if (!spec.benchRef?.name || view.bench(benchNamespace, spec.benchRef.name)) return [];
       return [
         warn(
@@ -92,8 +95,8 @@ export const siteRefRules = [
     summary:
       'mariadbRef, postgresRef, connectionSecretRef and adminPasswordSecretRef point into another namespace only ' +
       "when the operator config shares it (sharedNamespaces, or its default mariadbRef's namespace).",
-    check: ({ object: { spec, metadata }, namespace, config }) =>
-      checkReferenceNamespaces('FrappeSite', spec, metadata.namespace || namespace, config),
+    check: ({ object, namespace, config }) =>
+      checkReferenceNamespaces('FrappeSite', object.spec, namespaceOf(object, namespace), config),
   }),
   rule<FrappeBench>({
     id: 'B-REF-1',
@@ -102,8 +105,8 @@ export const siteRefRules = [
     summary:
       'dbConfig (mariadbRef, postgresRef, connectionSecretRef) and redisConfig.connectionSecretRef point into ' +
       'another namespace only when the operator config shares it (S-REF-3 for the defaults a bench gives).',
-    check: ({ object: { spec, metadata }, namespace, config }) =>
-      checkReferenceNamespaces('FrappeBench', spec, metadata.namespace || namespace, config),
+    check: ({ object, namespace, config }) =>
+      checkReferenceNamespaces('FrappeBench', object.spec, namespaceOf(object, namespace), config),
   }),
   rule<FrappeSite>({
     id: 'S-TLS-1',

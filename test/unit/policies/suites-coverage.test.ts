@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { staticClusterView } from '../../../src/api/static-cluster-view.js';
 import { runSuites, type CaseOutcome } from '../../../src/cli/suites.js';
 import { operatorConfig } from '../../../src/defaults/config.js';
-import { admissionContext } from '../../../src/policies/admit.js';
+import { admissionContext } from '../../../src/admission/context.js';
 import { RULES } from '../../../src/policies/registry.js';
 
 /** Rule ids that denied or warned in a case. */

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { staticClusterView } from '../../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../../src/defaults/config.js';
-import { admit, admissionContext, denialMessage } from '../../../src/policies/admit.js';
+import { admit } from '../../../src/admission/admit.js';
+import { admissionContext } from '../../../src/admission/context.js';
+import { denialMessage } from '../../../src/admission/messages.js';
 
 const site = (namespace: string, name: string, siteName: string, dbConfig: object = {}) => ({
   apiVersion: 'vyogo.tech/v1alpha1',

@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCA, issueCertificate } from '../../../src/dev/pki.js';
+import { createCA, issueCertificate } from '../../../harness/pki.js';
 import { checkCABundle, CertificateWatcher, type KeyPair } from '../../../src/webhooks/certificates.js';
 import { testCertificates } from '../../webhook/server-fixture.js';
 

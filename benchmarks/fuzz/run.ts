@@ -5,10 +5,10 @@
 // request would otherwise pass. Prints how many were sent, how many answers were valid, the
 // server's peak RSS, and any crash (the server process exiting). `npm test` runs a smaller run.
 //
-//   npm run build && node dist/bench/fuzz/run.js [--count 100000] [--seed 1] [--concurrency 16]
+//   npm run build && node dist/benchmarks/fuzz/run.js [--count 100000] [--seed 1] [--concurrency 16]
 import { Agent } from 'node:https';
 import { parseArgs } from 'node:util';
-import { freePort } from '../../src/dev/control-plane.js';
+import { freePort } from '../../harness/control-plane.js';
 import { selfSignedCert } from '../lib/certs.js';
 import { post } from '../lib/post.js';
 import { offlineServeCommand, peakRssMiB, startServer } from '../lib/process.js';

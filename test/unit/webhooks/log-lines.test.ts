@@ -2,7 +2,7 @@
 // left behind by a flush (logger.flush() on shutdown) or by the delay.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BatchedLines } from '../../src/cli/log-lines.js';
+import { BatchedLines } from '../../../src/webhooks/log-lines.js';
 
 afterEach(() => vi.useRealTimers());
 

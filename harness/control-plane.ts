@@ -1,18 +1,15 @@
 // A real local control plane for tests and `npm run dev`: etcd and kube-apiserver (optionally
 // kube-controller-manager for garbage collection and namespace deletion) built from their Go
 // modules (scripts/build-k8s.sh), on loopback, with generated certificates and a kubeconfig.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createCA, createServiceAccountKey, issueCertificate, type CertificateFiles } from './pki.js';
 import { projectRoot } from './paths.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
-
-const exec = promisify(execFile);
 
 export interface CommandResult {
   code: number;
@@ -52,12 +49,22 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Builds (when missing) and locates the Kubernetes binaries: the script prints their directory last. */
+/**
+ * Builds (when missing) and locates the Kubernetes binaries: the script prints their directory last
+ * on stdout, and its progress (`build-k8s: building kubectl (95s elapsed)`) on stderr, which goes
+ * straight to ours so a first build of several minutes is never silent.
+ */
 export async function kubernetesBinaries(): Promise<string> {
   if (process.env.FRAPPE_ADMISSION_K8S_BIN) return process.env.FRAPPE_ADMISSION_K8S_BIN;
-  const { stdout } = await exec('bash', [join(projectRoot(), 'scripts', 'build-k8s.sh')], {
-    maxBuffer: 16 * 1024 * 1024,
+  const script = join(projectRoot(), 'scripts', 'build-k8s.sh');
+  const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
   });
+  if (code !== 0) throw new Error(`scripts/build-k8s.sh failed (exit code ${code}); its output is above`);
   return stdout.trim().split('\n').pop() as string;
 }
 

@@ -1,20 +1,19 @@
 // The rules engine's entry points: one mutation and one validation decision per request,
-// called as is by the webhook server, the CLI and the controller.
+// called as is by the webhook server, the CLI and the controller. Mutation runs the defaults;
+// validation runs the schema, then the defaults (of the object and of the stored one), then the
+// rules on the defaulted objects.
 import type { ClusterView } from '../api/cluster.js';
 import { DELETION_PROTECTION_ANNOTATION } from '../api/frappe-site.js';
+import type { AdmittedKind } from '../api/kinds.js';
 import { isObject, sameJSON, valueAtFieldPath } from '../api/json.js';
-import { buildSchemaValidators, schemaErrors } from '../api/validation.js';
-import { defaultBench, type Defaulted, type DefaultingContext } from '../defaults/bench.js';
-import type { OperatorConfig } from '../defaults/config.js';
+import { schemaErrors } from '../api/validation.js';
+import { defaultBench } from '../defaults/bench.js';
+import type { Defaulted, DefaultingContext } from '../defaults/context.js';
 import { defaultSite } from '../defaults/site.js';
-import { rulesOf } from './registry.js';
-import { WARNING_LIMIT, type RuleRequest } from './rule.js';
-import type { AdmissionContext, AdmissionInput, Decision, FieldError, FieldWarning } from './types.js';
-
-export type AdmittedKind = 'FrappeBench' | 'FrappeSite';
-
-/** Warnings are at most this long (defined with the rules, which shorten theirs to fit). */
-export { WARNING_LIMIT };
+import { rulesOf } from '../policies/registry.js';
+import type { RuleRequest } from '../policies/rule.js';
+import type { AdmissionInput, Decision, FieldError, FieldWarning } from '../api/admission-types.js';
+import type { AdmissionContext } from './context.js';
 
 const DEFAULTERS: Record<
   AdmittedKind,
@@ -23,11 +22,6 @@ const DEFAULTERS: Record<
   FrappeBench: defaultBench,
   FrappeSite: defaultSite,
 };
-
-/** The context every decision needs; schema validators are compiled here, once. */
-export function admissionContext(view: ClusterView, config: OperatorConfig): AdmissionContext {
-  return { view, config, schemas: buildSchemaValidators() };
-}
 
 const allow = (extra: Partial<Decision> = {}): Decision => ({
   allowed: true,
@@ -237,17 +231,4 @@ export function admit(kind: AdmittedKind, input: AdmissionInput, context: Admiss
   if (!mutation.allowed) return { mutation, validation: mutation };
   const validation = admitValidation(kind, { ...input, object: mutation.object ?? input.object }, context);
   return { mutation, validation };
-}
-
-/** `<field>: <detail> [<rule>]`, the detail cut with … so the whole stays within WARNING_LIMIT. */
-export function formatWarning({ field, detail, rule }: FieldWarning): string {
-  const head = `${field}: `;
-  const tail = ` [${rule}]`;
-  const room = WARNING_LIMIT - head.length - tail.length;
-  return head + (detail.length > room ? `${detail.slice(0, Math.max(0, room - 1))}…` : detail) + tail;
-}
-
-/** The denial message: every violation as `<path>: <message> [<rule id>]`, joined by "; ". */
-export function denialMessage(violations: readonly FieldError[]): string {
-  return violations.map((v) => `${v.field}: ${v.detail} [${v.rule}]`).join('; ');
 }

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { builtCli } from '../../src/dev/paths.js';
+import { builtCli } from '../../harness/paths.js';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -30,7 +30,7 @@ export function offlineServeCommand(
   ];
 }
 
-/** The command line of the benchmarks' baseline: a bare fastify HTTPS server (bench/admission). */
+/** The command line of the benchmarks' baseline: a bare fastify HTTPS server (benchmarks/admission). */
 export function baselineServerCommand(port: number, cert: { cert: string; key: string }): string[] {
   const script = fileURLToPath(new URL('../admission/baseline-server.js', import.meta.url));
   return [process.execPath, script, cert.cert, cert.key, String(port)];

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
-import { freePort } from '../../src/dev/control-plane.js';
+import { freePort } from '../../harness/control-plane.js';
 import { baselineServerCommand, cpuSeconds, offlineServeCommand, startServer } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
 import { scenarios } from './reviews.js';

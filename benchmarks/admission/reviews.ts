@@ -1,6 +1,7 @@
 // Realistic AdmissionReviews of about 10 KB, as the API server sends them for `kubectl apply` of
 // a site or a bench with GitOps labels, a last-applied annotation, managedFields and scheduling
 // constraints. Each body is a complete request the real server must default or validate.
+import { KIND_NAMES, type AdmittedKind } from '../../src/api/kinds.js';
 
 type Json = Record<string, unknown>;
 
@@ -166,7 +167,13 @@ function bench(name: string): Json {
   return { ...user, metadata: metadata(name, user) };
 }
 
-function review(uid: string, operation: string, kind: string, object: Json, oldObject: Json | null): Json {
+function review(
+  uid: string,
+  operation: string,
+  kind: AdmittedKind,
+  object: Json,
+  oldObject: Json | null,
+): Json {
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -176,13 +183,13 @@ function review(uid: string, operation: string, kind: string, object: Json, oldO
       resource: {
         group: 'vyogo.tech',
         version: 'v1alpha1',
-        resource: `${kind.toLowerCase()}s`.replace('benchs', 'benches'),
+        resource: KIND_NAMES[kind].plural,
       },
       requestKind: { group: 'vyogo.tech', version: 'v1alpha1', kind },
       requestResource: {
         group: 'vyogo.tech',
         version: 'v1alpha1',
-        resource: `${kind.toLowerCase()}s`.replace('benchs', 'benches'),
+        resource: KIND_NAMES[kind].plural,
       },
       name: (object.metadata as Json).name,
       namespace: 'tenant-acme',

@@ -1,7 +1,5 @@
-// The shapes every rule and every caller (webhook, CLI, controller) share.
-import type { ClusterView } from '../api/cluster.js';
-import type { OperatorConfig } from '../defaults/config.js';
-import type { SchemaValidators } from '../api/validation.js';
+// The shapes of admission that every layer shares (rules, defaults, the engine, webhook, CLI,
+// controller): requests, field errors and warnings, patch operations and decisions.
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 export const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
@@ -43,14 +41,6 @@ export interface AdmissionInput {
   oldObject?: unknown;
   dryRun: boolean;
   user?: UserInfo;
-}
-
-/** What a decision reads besides the request: the cluster and the operator's configuration. */
-export interface AdmissionContext {
-  view: ClusterView;
-  config: OperatorConfig;
-  /** Compiled once per process (admissionContext() builds them) and shared by every decision. */
-  schemas: SchemaValidators;
 }
 
 /** A JSON Patch operation (RFC 6902) as the mutating webhook sends it. */

@@ -10,14 +10,15 @@
 //   npm run bench:apiserver [-- --sites 500 --rounds 2 --load 10000]
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../src/dev/control-plane.js';
-import { issueCertificate } from '../../src/dev/pki.js';
-import { startProcess, waitFor } from '../../src/dev/processes.js';
+import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { issueCertificate } from '../../harness/pki.js';
+import { startProcess, waitFor } from '../../harness/processes.js';
 import { buildWebhookConfigurations } from '../../src/webhooks/webhook-configuration.js';
 import { readFile } from 'node:fs/promises';
-import { startWebhookProcess } from '../../src/dev/webhook-process.js';
+import { startWebhookProcess } from '../../harness/webhook-process.js';
 import { baselineServerCommand } from '../lib/process.js';
-import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/controller/kube-http.js';
+import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
+import { namespacedCollectionPath } from '../../src/api/kinds.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,11 +53,7 @@ async function createSites(http: KubeHttp, namespace: string, count: number, pre
   const worker = async () => {
     while (next < count) {
       const name = `${prefix}${next++}`;
-      await http.sendJSON(
-        'POST',
-        `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`,
-        site(namespace, name),
-      );
+      await http.sendJSON('POST', namespacedCollectionPath('FrappeSite', namespace), site(namespace, name));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -78,7 +75,7 @@ function admissionTotals(metrics: string): { seconds: number; count: number } {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** The bare baseline server (bench/admission) registered under the same webhook names. */
+/** The bare baseline server (benchmarks/admission) registered under the same webhook names. */
 async function baselineWebhooks(plane: ControlPlane) {
   const cert = await issueCertificate(plane.dir, plane.ca, {
     name: 'baseline',
@@ -179,11 +176,11 @@ try {
   // Start part 2 from 100 sites: remove the ones part 1 made.
   for (let round = 0; round < ROUNDS; round++) {
     for (const namespace of [`with-${round}`, `without-${round}`, `bare-${round}`]) {
-      await http.sendJSON('DELETE', `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`);
+      await http.sendJSON('DELETE', namespacedCollectionPath('FrappeSite', namespace));
     }
   }
   for (const namespace of ['warmup', 'warmup-baseline'])
-    await http.sendJSON('DELETE', `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`);
+    await http.sendJSON('DELETE', namespacedCollectionPath('FrappeSite', namespace));
   await createSites(http, 'base', BASE_SITES, 'base');
   const small = await probe(`with ~${BASE_SITES} sites`, 'probe-small');
   const loadStarted = Date.now();

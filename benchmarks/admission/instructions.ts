@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
-import { freePort } from '../../src/dev/control-plane.js';
+import { freePort } from '../../harness/control-plane.js';
 import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
 import { post } from '../lib/post.js';
 import { scenarios, type Scenario } from './reviews.js';

@@ -1,6 +1,7 @@
 // Structure-aware generator of hostile admission requests for the fuzzer: valid envelopes with
 // hostile objects (wrong types, deep nesting, huge strings, prototype keys, odd unicode), broken
 // envelopes, and plain garbage. Deterministic for a seed, so a failure can be replayed.
+import { KIND_NAMES, WEBHOOK_ROUTES } from '../../src/api/kinds.js';
 
 export interface FuzzRequest {
   path: string;
@@ -26,12 +27,7 @@ export function seededRandom(seed: number): Random {
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-const PATHS = [
-  '/mutate-vyogo-tech-v1alpha1-frappebench',
-  '/mutate-vyogo-tech-v1alpha1-frappesite',
-  '/validate-vyogo-tech-v1alpha1-frappebench',
-  '/validate-vyogo-tech-v1alpha1-frappesite',
-];
+const ROUTES = WEBHOOK_ROUTES;
 
 const STRINGS = [
   '',
@@ -130,14 +126,13 @@ let counter = 0;
 
 /** One request: mostly valid envelopes with hostile objects, the rest broken in one way. */
 export function fuzzRequest(random: Random): FuzzRequest {
-  const path = pick(random, PATHS);
-  const kind = path.endsWith('frappebench') ? 'FrappeBench' : 'FrappeSite';
+  const { path, kind } = pick(random, ROUTES);
   const uid = `fuzz-${++counter}`;
   const operation = pick(random, ['CREATE', 'UPDATE', 'DELETE', 'CONNECT', 'PATCH', 7]);
   const request: Record<string, unknown> = {
     uid,
     kind: { group: 'vyogo.tech', version: 'v1alpha1', kind },
-    resource: { group: 'vyogo.tech', version: 'v1alpha1', resource: `${kind.toLowerCase()}s` },
+    resource: { group: 'vyogo.tech', version: 'v1alpha1', resource: KIND_NAMES[kind].plural },
     namespace: 'fuzz',
     name: 'fuzz',
     operation,
