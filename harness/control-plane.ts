@@ -23,6 +23,11 @@ export interface ControlPlane {
   server: string;
   kubeconfig: string;
   ca: CertificateFiles;
+  /**
+   * The client certificate this API server presents to admission webhooks (its admission config's
+   * kubeconfig), when it presents one: webhooks then require it (`serve --client-ca-file`).
+   */
+  webhookClient?: CertificateFiles;
   /** Runs the real kubectl against this control plane. */
   kubectl(args: string[], options?: { input?: string }): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -132,7 +137,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   };
   try {
     const ca = await createCA(dir, 'frappe-admission-local-ca');
-    const [serving, admin, serviceAccount] = await Promise.all([
+    const [serving, admin, webhookClient, serviceAccount] = await Promise.all([
       issueCertificate(dir, ca, {
         name: 'apiserver',
         commonName: 'kube-apiserver',
@@ -146,8 +151,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         organization: 'system:masters',
         usage: 'clientAuth',
       }),
+      issueCertificate(dir, ca, {
+        name: 'apiserver-webhook-client',
+        commonName: 'kube-apiserver-webhook-client',
+        usage: 'clientAuth',
+      }),
       createServiceAccountKey(dir),
     ]);
+    const admissionConfig = await writeAdmissionConfig(dir, webhookClient);
     const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const peerUrl = `http://127.0.0.1:${etcdPeer}`;
@@ -187,6 +198,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '--service-cluster-ip-range=10.0.0.0/24',
         '--authorization-mode=RBAC',
         '--disable-admission-plugins=ServiceAccount',
+        `--admission-control-config-file=${admissionConfig}`,
         '--profiling=false',
         '--v=1',
       ],
@@ -228,11 +240,45 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
     const kubectl = (args: string[], o: { input?: string } = {}) =>
       runCommand(join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args], { input: o.input });
-    return { dir, binDir, server, kubeconfig, ca, kubectl, stop };
+    return { dir, binDir, server, kubeconfig, ca, webhookClient, kubectl, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The API server's admission configuration: both webhook plugins present `client` to every webhook
+ * (the kubeconfig user `*` is the default match), as a cluster does whose webhooks require mTLS.
+ */
+async function writeAdmissionConfig(dir: string, client: CertificateFiles): Promise<string> {
+  const kubeconfig = join(dir, 'webhook-client.kubeconfig');
+  await writeFile(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      users: [{ name: '*', user: { 'client-certificate': client.cert, 'client-key': client.key } }],
+    }),
+  );
+  const plugin = (name: string) => ({
+    name,
+    configuration: {
+      apiVersion: 'apiserver.config.k8s.io/v1',
+      kind: 'WebhookAdmissionConfiguration',
+      kubeConfigFile: kubeconfig,
+    },
+  });
+  const file = join(dir, 'admission.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      apiVersion: 'apiserver.config.k8s.io/v1',
+      kind: 'AdmissionConfiguration',
+      plugins: [plugin('ValidatingAdmissionWebhook'), plugin('MutatingAdmissionWebhook')],
+    }),
+  );
+  return file;
 }
 
 /** Applies the CRDs in dir and waits until the API server serves them. */

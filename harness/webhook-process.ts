@@ -21,9 +21,14 @@ export interface WebhookProcess {
   stop(): Promise<void>;
 }
 
-function get(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+/** A GET over HTTPS, presenting the client certificate when the webhook requires one. */
+function get(
+  url: string,
+  ca: Buffer,
+  client?: { cert: Buffer; key: Buffer },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
-    const req = request(url, { ca, timeout: 2000 }, (res) => {
+    const req = request(url, { ca, ...client, timeout: 2000 }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -60,13 +65,19 @@ export async function startWebhookProcess(
     serving.key,
     '--drain-delay-seconds',
     '0',
+    // The API server presents plane.webhookClient (signed by the plane's CA): require it, as mTLS does.
+    ...(plane.webhookClient ? ['--client-ca-file', plane.ca.cert] : []),
     ...(options.config ? ['--config', options.config] : []),
     ...(options.extraArgs ?? []),
   ];
   const server = startProcess('webhook', process.execPath, args, plane.dir);
   const ca = await readFile(plane.ca.cert);
+  const client = plane.webhookClient && {
+    cert: await readFile(plane.webhookClient.cert),
+    key: await readFile(plane.webhookClient.key),
+  };
   await waitFor(
-    async () => (await get(`${url}/readyz`, ca)).status === 200,
+    async () => (await get(`${url}/readyz`, ca, client)).status === 200,
     60_000,
     async () => `webhook not ready:\n${await server.tail()}`,
   );
@@ -98,7 +109,7 @@ export async function startWebhookProcess(
     configuration: generated.stdout,
     register,
     unregister,
-    metrics: async () => (await get(`${url}/metrics`, ca)).body,
+    metrics: async () => (await get(`${url}/metrics`, ca, client)).body,
     stop: async () => {
       await unregister().catch(() => undefined);
       await server.stop();

@@ -3,7 +3,9 @@
 // only what they change (a site whose bench changed around it can still lose its finalizer and
 // go), deletion protection in any letter case, and which layer answered (CEL 422 vs webhook 403).
 import { describe, expect, it } from 'vitest';
-import { eventually, freshNamespace, kubectl } from '../harness/cluster.js';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
 import { apply, expectWebhookDenial, mergePatch } from './kubectl-helpers.js';
 
 const bench = (namespace: string, extra = '') => `apiVersion: vyogo.tech/v1alpha1
@@ -173,5 +175,35 @@ describe('updates judge only what they change', () => {
     expect(schema.stderr).not.toContain('admission webhook');
     const rule = await apply(bench(ns, '  domainConfig: {suffix: Shop.Example.com.}\n'));
     expectWebhookDenial(rule, /spec\.domainConfig\.suffix: .*\[B-DOM-1\]/);
+  });
+});
+
+/** GET /healthz straight to the webhook: the status, or the transport error when refused. */
+function healthz(client?: { cert: Buffer; key: Buffer }): Promise<number | Error> {
+  return (async () => {
+    const { webhookUrl, caFile } = cluster();
+    const ca = await readFile(caFile);
+    return new Promise<number | Error>((resolve) => {
+      const req = request(`${webhookUrl}/healthz`, { ca, ...client, timeout: 5000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', (error) => resolve(error));
+      req.end();
+    });
+  })();
+}
+
+describe('client authentication (serve --client-ca-file) with the real API server', () => {
+  it('the API server presents its admission client certificate; a caller without one gets no answer', async () => {
+    const ns = await freshNamespace('mtls');
+    const created = await apply(site(ns, 'shop', `shop.${ns}.example.com`), '-o', 'json');
+    expect(created.code).toBe(0);
+    // The mutating webhook answered (through mTLS): its defaults are in the stored object.
+    expect(JSON.parse(created.stdout).spec.deletionPolicy).toBe('Retain');
+    const { webhookClient } = cluster();
+    const client = { cert: await readFile(webhookClient.cert), key: await readFile(webhookClient.key) };
+    expect(await healthz(client)).toBe(200);
+    expect(await healthz()).toBeInstanceOf(Error);
   });
 });

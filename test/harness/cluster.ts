@@ -35,10 +35,14 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 }
 
 export async function webhookMetrics(): Promise<string> {
-  const { webhookUrl, caFile } = cluster();
-  const ca = await readFile(caFile);
+  const { webhookUrl, caFile, webhookClient } = cluster();
+  const [ca, cert, key] = await Promise.all([
+    readFile(caFile),
+    readFile(webhookClient.cert),
+    readFile(webhookClient.key),
+  ]);
   return new Promise((resolve, reject) => {
-    const req = request(`${webhookUrl}/metrics`, { ca }, (res) => {
+    const req = request(`${webhookUrl}/metrics`, { ca, cert, key }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve(body));

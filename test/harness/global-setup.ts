@@ -10,6 +10,8 @@ export interface ClusterContext {
   binDir: string;
   dir: string;
   caFile: string;
+  /** The client certificate the API server presents to the webhook (which requires it). */
+  webhookClient: { cert: string; key: string };
   webhookUrl: string;
   webhookConfiguration: string;
 }
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       binDir: plane.binDir,
       dir: plane.dir,
       caFile: plane.ca.cert,
+      webhookClient: plane.webhookClient!,
       webhookUrl: webhook.url,
       webhookConfiguration: webhook.configuration,
     });
