@@ -132,6 +132,8 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
   );
 
   for (const route of WEBHOOK_PATHS) {
+    // The route's fixed fields are serialized once, as the child's bindings, not on every line.
+    const decisions = logger.child({ webhook: route.webhook, kind: route.kind });
     app.post(route.path, async (req, reply) => {
       const started = process.hrtime.bigint();
       const problem = checkEnvelope(req.body);
@@ -165,17 +167,15 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
       (decision.allowed ? series.allowed : series.denied).inc();
       for (const v of decision.violations) metrics.ruleViolations.inc({ rule: v.rule });
       const timeout = parseTimeout((req.query as Record<string, unknown>).timeout);
-      logger.info(
+      decisions.info(
         {
           uid: request.uid,
-          webhook: route.webhook,
-          kind: route.kind,
           namespace: request.namespace,
           name: request.name,
           operation: request.operation,
           dryRun: request.dryRun === true,
           allowed: decision.allowed,
-          rules: [...new Set(decision.violations.map((v) => v.rule))],
+          rules: decision.violations.length === 0 ? [] : [...new Set(decision.violations.map((v) => v.rule))],
           durationMs: seconds * 1000,
           ...(timeout !== undefined && seconds * 1000 > timeout ? { deadlineExceeded: true } : {}),
         },
