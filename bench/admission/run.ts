@@ -81,22 +81,21 @@ const servers = {
 async function loadSites(client: KubeHttp, from: number, to: number): Promise<void> {
   const config = operatorConfig();
   const view = staticClusterView([]);
-  const namespaces = new Set<string>();
+  // Namespaces first: a site's POST must not race its namespace's.
+  for (let n = Math.floor(from / 100); n * 100 < to; n++) {
+    await client
+      .sendJSON('POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: `load-${n}` },
+      })
+      .catch(() => undefined);
+  }
   let next = from;
   const worker = async () => {
     while (next < to) {
       const i = next++;
       const namespace = `load-${Math.floor(i / 100)}`;
-      if (!namespaces.has(namespace)) {
-        namespaces.add(namespace);
-        await client
-          .sendJSON('POST', '/api/v1/namespaces', {
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            metadata: { name: namespace },
-          })
-          .catch(() => undefined);
-      }
       const name = `s${i}`;
       const site = {
         apiVersion: 'vyogo.tech/v1alpha1',
