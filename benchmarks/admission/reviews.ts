@@ -217,7 +217,7 @@ export interface Scenario {
   body: string;
 }
 
-/** The three scenarios of the benchmark, each body about 10 KB. */
+/** The scenarios of the benchmark: mutate and validate, site and bench; each body about 10 KB. */
 export function scenarios(): Scenario[] {
   const stored = site('acme-shop', 'shop.acme.erp.example.com');
   const updated = {
@@ -225,6 +225,14 @@ export function scenarios(): Scenario[] {
     spec: {
       ...(stored.spec as Json),
       ingress: { enabled: true, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '128m' } },
+    },
+  };
+  const storedBench = bench('erpnext-v15');
+  const updatedBench = {
+    ...storedBench,
+    metadata: {
+      ...(storedBench.metadata as Json),
+      labels: { ...((storedBench.metadata as Json).labels as Json), 'team.example.com/cost-center': 'erp-2' },
     },
   };
   return [
@@ -242,6 +250,11 @@ export function scenarios(): Scenario[] {
       name: 'bench create (mutate)',
       path: '/mutate-vyogo-tech-v1alpha1-frappebench',
       body: JSON.stringify(review('b1', 'CREATE', 'FrappeBench', bench('erpnext-v15'), null)),
+    },
+    {
+      name: 'bench update (validate)',
+      path: '/validate-vyogo-tech-v1alpha1-frappebench',
+      body: JSON.stringify(review('b2', 'UPDATE', 'FrappeBench', updatedBench, storedBench)),
     },
   ];
 }

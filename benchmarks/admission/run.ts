@@ -2,15 +2,32 @@
 // that parses the same reviews, in the same run. Method (ARCHITECTURE.md): server on core 0,
 // wrk on core 1, warm-up, baseline and candidate interleaved in fresh processes (A B B A …),
 // server CPU time per request from /proc, latency percentiles at a fixed rate (half the
-// baseline's saturation), the median of the per-pair ratios.
+// baseline's saturation), the median of the per-pair ratios; RSS of each server idle (ready, before
+// any request) and under load (its peak, VmHWM, after the runs).
+// With --cluster the candidate runs with informers on against a real kube-apiserver (the local
+// control plane) holding 100 FrappeSites (defaulted as the webhook would), and with --sites N the
+// whole comparison is repeated after loading the cluster up to N sites: CPU per request and RSS at
+// 100 and at N sites in one run.
 //
-//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create"]
+//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
-import { freePort } from '../../harness/control-plane.js';
-import { baselineServerCommand, cpuSeconds, offlineServeCommand, startServer } from '../lib/process.js';
+import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
+import { defaultSite } from '../../src/defaults/site.js';
+import { operatorConfig } from '../../src/defaults/config.js';
+import { staticClusterView } from '../../src/api/static-cluster-view.js';
+import {
+  baselineServerCommand,
+  cpuSeconds,
+  offlineServeCommand,
+  peakRssMiB,
+  rssMiB,
+  serveCommand,
+  startServer,
+} from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
 import { scenarios } from './reviews.js';
 
@@ -20,6 +37,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '16' },
     only: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+    sites: { type: 'string' },
   },
 });
 const pairs = Number(values.pairs);
@@ -27,20 +46,73 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
+const BASE_SITES = 100;
+const LOAD_SITES = values.sites === undefined ? undefined : Number(values.sites);
+if (LOAD_SITES !== undefined && !values.cluster) throw new Error('--sites needs --cluster');
 
 interface Measure {
   rps: number;
   cpuMicrosPerRequest: number;
   p50: number;
   p99: number;
+  /** RSS once ready, before any request (MiB). */
+  rssIdle: number;
+  /** Peak RSS after the warm-up, saturation and paced runs (MiB). */
+  rssLoad: number;
 }
 
 const PORT = await freePort();
 const cert = await selfSignedCert('ec');
+let plane: ControlPlane | undefined;
+let http: KubeHttp | undefined;
+if (values.cluster) {
+  plane = await startControlPlane();
+  await installCrds(plane);
+  http = kubeHttp(loadKubeConfig(plane.kubeconfig));
+}
 const servers = {
   baseline: baselineServerCommand(PORT, cert),
-  candidate: offlineServeCommand(PORT, cert),
+  candidate: plane
+    ? serveCommand(PORT, cert, '--kubeconfig', plane.kubeconfig)
+    : offlineServeCommand(PORT, cert),
 };
+
+/** Sites as the webhook would have defaulted them, spread over namespaces of 100. */
+async function loadSites(client: KubeHttp, from: number, to: number): Promise<void> {
+  const config = operatorConfig();
+  const view = staticClusterView([]);
+  // Namespaces first: a site's POST must not race its namespace's.
+  for (let n = Math.floor(from / 100); n * 100 < to; n++) {
+    await client
+      .sendJSON('POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: `load-${n}` },
+      })
+      .catch(() => undefined);
+  }
+  let next = from;
+  const worker = async () => {
+    while (next < to) {
+      const i = next++;
+      const namespace = `load-${Math.floor(i / 100)}`;
+      const name = `s${i}`;
+      const site = {
+        apiVersion: 'vyogo.tech/v1alpha1',
+        kind: 'FrappeSite',
+        metadata: { name, namespace },
+        spec: {
+          benchRef: { name: 'erpnext' },
+          siteName: `${name}.${namespace}.example.com`,
+          apps: ['erpnext'],
+        },
+      };
+      const { object } = defaultSite(site, { namespace, view, config });
+      await client.sendJSON('POST', `/apis/vyogo.tech/v1alpha1/namespaces/${namespace}/frappesites`, object);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
 
 async function measure(
   which: keyof typeof servers,
@@ -52,8 +124,11 @@ async function measure(
   const server = await startServer(servers[which], {
     cpu: SERVER_CPU,
     readyUrl: `https://127.0.0.1:${PORT}/readyz`,
+    readyTimeoutMs: 120_000,
   });
   try {
+    await new Promise((r) => setTimeout(r, 500)); // settle after start-up (and the informers' lists)
+    const rssIdle = rssMiB(server.pid);
     const url = `https://127.0.0.1:${PORT}${path}`;
     await wrk(url, saturation, { connections, seconds: 2, cpu: LOAD_CPU }); // warm-up: JIT, TLS sessions
     const before = cpuSeconds(server.pid);
@@ -67,6 +142,8 @@ async function measure(
       cpuMicrosPerRequest: (cpu * 1e6) / full.requests,
       p50: latency.p50,
       p99: latency.p99,
+      rssIdle,
+      rssLoad: peakRssMiB(server.pid),
     };
   } finally {
     await server.stop();
@@ -77,35 +154,81 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (x: number, digits = 0) => x.toFixed(digits).padStart(8);
 
 console.log(
-  `admission benchmark: ${pairs} interleaved pairs × ${seconds}s, server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256`,
+  `admission benchmark: ${pairs} interleaved pairs × ${seconds}s, server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256` +
+    (plane ? `, candidate with informers on a real kube-apiserver` : ', candidate --offline'),
 );
-for (const scenario of scenarios().filter((s) => !values.only || s.name.includes(values.only))) {
-  const bodyFile = join(cert.dir, `${scenario.path.slice(1)}.json`);
-  await writeFile(bodyFile, scenario.body);
-  const saturation = await wrkScript(cert.dir, bodyFile);
-  // Fixed rate: half the baseline's saturation, measured once up front.
-  const probe = await measure('baseline', scenario.path, saturation, saturation);
-  const rate = probe.rps / 2;
-  const paced = await wrkScript(cert.dir, bodyFile, (4 * 1000) / rate);
-  const rows: { baseline: Measure; candidate: Measure }[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const order: (keyof typeof servers)[] =
-      i % 2 === 0 ? ['baseline', 'candidate'] : ['candidate', 'baseline'];
-    const result = {} as { baseline: Measure; candidate: Measure };
-    for (const which of order) result[which] = await measure(which, scenario.path, saturation, paced);
-    rows.push(result);
-  }
-  console.log(`\n${scenario.name}: ${scenario.body.length} bytes, paced at ${rate.toFixed(0)} req/s`);
-  console.log('               req/s   CPU µs/req   p50 µs   p99 µs');
-  for (const which of ['baseline', 'candidate'] as const) {
-    const m = (f: keyof Measure) => median(rows.map((r) => r[which][f]));
+
+type Medians = Record<'baseline' | 'candidate', Measure>;
+
+async function compare(label: string): Promise<Map<string, Medians>> {
+  const results = new Map<string, Medians>();
+  console.log(`\n== ${label}`);
+  for (const scenario of scenarios().filter((s) => !values.only || s.name.includes(values.only))) {
+    const bodyFile = join(cert.dir, `${scenario.path.slice(1)}.json`);
+    await writeFile(bodyFile, scenario.body);
+    const saturation = await wrkScript(cert.dir, bodyFile);
+    // Fixed rate: half the baseline's saturation, measured once up front.
+    const probe = await measure('baseline', scenario.path, saturation, saturation);
+    const rate = probe.rps / 2;
+    const paced = await wrkScript(cert.dir, bodyFile, (4 * 1000) / rate);
+    const rows: { baseline: Measure; candidate: Measure }[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const order: (keyof typeof servers)[] =
+        i % 2 === 0 ? ['baseline', 'candidate'] : ['candidate', 'baseline'];
+      const result = {} as { baseline: Measure; candidate: Measure };
+      for (const which of order) result[which] = await measure(which, scenario.path, saturation, paced);
+      rows.push(result);
+    }
+    console.log(`\n${scenario.name}: ${scenario.body.length} bytes, paced at ${rate.toFixed(0)} req/s`);
+    console.log('               req/s   CPU µs/req   p50 µs   p99 µs  RSS idle MiB  RSS load MiB');
+    const medians = {} as Medians;
+    for (const which of ['baseline', 'candidate'] as const) {
+      const m = (f: keyof Measure) => median(rows.map((r) => r[which][f]));
+      medians[which] = {
+        rps: m('rps'),
+        cpuMicrosPerRequest: m('cpuMicrosPerRequest'),
+        p50: m('p50'),
+        p99: m('p99'),
+        rssIdle: m('rssIdle'),
+        rssLoad: m('rssLoad'),
+      };
+      console.log(
+        `${which.padEnd(10)} ${fmt(m('rps'))} ${fmt(m('cpuMicrosPerRequest'), 1)}    ${fmt(m('p50'))} ${fmt(m('p99'))}  ${fmt(m('rssIdle'), 1)}      ${fmt(m('rssLoad'), 1)}`,
+      );
+    }
+    results.set(scenario.name, medians);
+    const ratio = (f: keyof Measure) => median(rows.map((r) => r.candidate[f] / r.baseline[f]));
     console.log(
-      `${which.padEnd(10)} ${fmt(m('rps'))} ${fmt(m('cpuMicrosPerRequest'), 1)}    ${fmt(m('p50'))} ${fmt(m('p99'))}`,
+      `ratio (median of pairs): req/s ${ratio('rps').toFixed(2)}×, CPU/req ${ratio('cpuMicrosPerRequest').toFixed(2)}× (goal ≤ 1.25), ` +
+        `p99 ${ratio('p99').toFixed(2)}× (goal ≤ 1.1), RSS under load ${ratio('rssLoad').toFixed(2)}× (goal ≤ 1.2), ` +
+        `p99 candidate ${(medians.candidate.p99 / 1000).toFixed(2)} ms (goal ≤ 2 ms)`,
     );
   }
-  const ratio = (f: keyof Measure) => median(rows.map((r) => r.candidate[f] / r.baseline[f]));
-  console.log(
-    `ratio (median of pairs): req/s ${ratio('rps').toFixed(2)}×, CPU/req ${ratio('cpuMicrosPerRequest').toFixed(2)}× (goal ≤ 1.25), ` +
-      `p99 candidate ${(median(rows.map((r) => r.candidate.p99)) / 1000).toFixed(2)} ms (goal ≤ 2 ms)`,
-  );
+  return results;
+}
+
+try {
+  if (http) await loadSites(http, 0, BASE_SITES);
+  const small = await compare(plane ? `${BASE_SITES} FrappeSites in the cluster` : 'offline');
+  if (http && LOAD_SITES !== undefined && LOAD_SITES > BASE_SITES) {
+    const started = Date.now();
+    await loadSites(http, BASE_SITES, LOAD_SITES);
+    console.log(
+      `\nloaded ${LOAD_SITES - BASE_SITES} more sites in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const large = await compare(`${LOAD_SITES} FrappeSites in the cluster`);
+    console.log(
+      `\n${LOAD_SITES} sites against ${BASE_SITES}, candidate (goals: CPU/req ≤ 1.10×, RSS ≤ baseline + 40 MiB):`,
+    );
+    for (const [name, at] of large) {
+      const before = small.get(name) as Medians;
+      console.log(
+        `${name.padEnd(24)} CPU/req ${(at.candidate.cpuMicrosPerRequest / before.candidate.cpuMicrosPerRequest).toFixed(2)}×, ` +
+          `RSS idle ${at.candidate.rssIdle.toFixed(1)} MiB, under load ${at.candidate.rssLoad.toFixed(1)} MiB ` +
+          `(baseline ${at.baseline.rssLoad.toFixed(1)} MiB: +${(at.candidate.rssLoad - at.baseline.rssLoad).toFixed(1)} MiB)`,
+      );
+    }
+  }
+} finally {
+  await plane?.stop();
 }

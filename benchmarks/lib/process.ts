@@ -13,11 +13,19 @@ export function offlineServeCommand(
   cert: { cert: string; key: string },
   ...extra: string[]
 ): string[] {
+  return serveCommand(port, cert, '--offline', ...extra);
+}
+
+/** `frappe-admission serve` on 127.0.0.1 (informers on, unless extra says --offline). */
+export function serveCommand(
+  port: number,
+  cert: { cert: string; key: string },
+  ...extra: string[]
+): string[] {
   return [
     process.execPath,
     builtCli(),
     'serve',
-    '--offline',
     '--host',
     '127.0.0.1',
     '--port',
@@ -105,5 +113,11 @@ export function cpuSeconds(pid: number): number {
 /** Peak resident set size (VmHWM) in MiB. */
 export function peakRssMiB(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Current resident set size (VmRSS) in MiB. */
+export function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }

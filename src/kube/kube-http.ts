@@ -1,13 +1,11 @@
-// Raw JSON requests to the API server, with the credentials of a kubeconfig (client-node's
-// KubeConfig reads it and applies its TLS and auth). Lists and watches stay plain JSON: no model
-// classes, no Date objects, exactly what the webhook and the rules see.
+// Raw JSON requests to the API server, with the credentials of the pod's service account or a
+// kubeconfig (kube-credentials.ts: client-node only for exec plugins and auth providers, lazily).
+// Lists and watches stay plain JSON: no model classes, no Date objects, exactly what the webhook
+// and the rules see.
 import type { IncomingMessage } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadCredentials, type KubeCredentials } from '../kube/kube-credentials.js';
 
 export class KubeApiError extends Error {
   override name = 'KubeApiError';
@@ -33,44 +31,47 @@ export interface KubeHttp {
 
 /**
  * The kubeconfig file given, else the in-cluster service account, else ~/.kube/config. Unlike
- * loadFromDefault() it never falls back to an unauthenticated http://localhost:8080.
+ * client-node's loadFromDefault() it never falls back to an unauthenticated http://localhost:8080.
  */
-export function loadKubeConfig(kubeconfig?: string): KubeConfig {
-  const config = new KubeConfig();
-  const home = join(homedir(), '.kube', 'config');
-  if (kubeconfig) config.loadFromFile(kubeconfig);
-  else if (process.env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
-  else if (existsSync(home)) config.loadFromFile(home);
-  else throw new Error('no kubeconfig: not in a cluster, no $KUBECONFIG and no ~/.kube/config');
-  return config;
+export function loadKubeConfig(kubeconfig?: string): KubeCredentials {
+  return loadCredentials(kubeconfig);
 }
 
-export function kubeHttp(config: KubeConfig): KubeHttp {
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const base = new URL(cluster.server);
-  // Keep connections alive between requests (watches hold their own).
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+export function kubeHttp(credentials: KubeCredentials): KubeHttp {
+  const base = credentials.server;
+  const prefix = base.pathname.replace(/\/$/, '');
+  // Keep connections alive between requests (watches hold their own); the TLS options are the
+  // agent's, so its pool keys on them once instead of per request.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32, ...credentials.tls });
 
-  async function open(path: string, signal?: AbortSignal, method = 'GET', body?: string) {
+  async function send(path: string, signal: AbortSignal | undefined, method: string, body?: string) {
     const options: RequestOptions = {
-      host: base.hostname,
+      host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: base.port || 443,
-      path: `${base.pathname.replace(/\/$/, '')}${path}`,
+      path: `${prefix}${path}`,
       method,
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...credentials.headers(),
       },
       signal,
       agent,
     };
-    await config.applyToHTTPSOptions(options);
+    if (credentials.applyToRequest) await credentials.applyToRequest(options as Record<string, unknown>);
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = request(options, resolve);
       req.on('error', reject);
       req.end(body);
     });
+  }
+
+  /** A 401 may be a rotated token: re-read it and try once more. */
+  async function open(path: string, signal?: AbortSignal, method = 'GET', body?: string) {
+    const response = await send(path, signal, method, body);
+    if (response.statusCode !== 401 || !credentials.unauthorized()) return response;
+    response.resume();
+    return send(path, signal, method, body);
   }
 
   async function readJSON(response: IncomingMessage): Promise<unknown> {
