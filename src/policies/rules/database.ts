@@ -105,8 +105,9 @@ type IdentifierField = keyof typeof GENERATED_FORM;
 interface IdentifierOwner {
   namespace: string;
   name: string;
-  siteName: string;
   target: string | undefined;
+  /** This site's own generated names (computed at most once per decision, when a name needs them). */
+  generated(): { databaseName: string; databaseUser: string };
 }
 
 function checkIdentifierOwnership(
@@ -120,10 +121,7 @@ function checkIdentifierOwnership(
   const key = identifierKey(value);
   if (RESERVED_IDENTIFIERS.has(key) || key.startsWith('mysql'))
     return [deny(path, `"${value}" is reserved by the database server; choose another`, 'Forbidden')];
-  if (
-    GENERATED_FORM[field].test(value) &&
-    value !== defaultDatabaseIdentifiers(owner.namespace, owner.siteName)[field]
-  )
+  if (GENERATED_FORM[field].test(value) && value !== owner.generated()[field])
     return [
       deny(
         path,
@@ -188,11 +186,13 @@ export const databaseRules = [
         const value = spec.dbConfig?.[field];
         return value === oldObject?.spec.dbConfig?.[field] ? undefined : value;
       };
+      const ownNamespace = namespaceOf(object, namespace);
+      let generated: ReturnType<IdentifierOwner['generated']> | undefined;
       const owner: IdentifierOwner = {
-        namespace: namespaceOf(object, namespace),
+        namespace: ownNamespace,
         name: metadata.name ?? '',
-        siteName: spec.siteName ?? '',
-        target: databaseTarget(spec.dbConfig, namespaceOf(object, namespace), metadata.name ?? ''),
+        target: databaseTarget(spec.dbConfig, ownNamespace, metadata.name ?? ''),
+        generated: () => (generated ??= defaultDatabaseIdentifiers(ownNamespace, spec.siteName ?? '')),
       };
       return [
         ...checkIdentifierOwnership('databaseName', judged('databaseName'), owner, view),
