@@ -125,29 +125,84 @@ describe('leader election on a Lease', () => {
     });
   });
 
-  it('stops leading at the renew deadline when the API server cannot be reached', async () => {
+  it.each(['refuses connections', 'never answers'])(
+    'stops leading at the renew deadline when the API server %s',
+    async (failure) => {
+      const real = client();
+      const ns = await freshNamespace('lease-deadline');
+      let broken = false;
+      // A hung request must not keep a leader leading past its deadline either.
+      const check = () =>
+        !broken
+          ? Promise.resolve()
+          : failure === 'never answers'
+            ? new Promise<never>(() => {})
+            : Promise.reject(new Error('connect ECONNREFUSED (test)'));
+      const http: KubeHttp = {
+        getJSON: (path) => check().then(() => real.getJSON(path)),
+        sendJSON: (method, path, body) => check().then(() => real.sendJSON(method, path, body)),
+        watch: (...args) => real.watch(...args),
+      };
+      const leader = candidate(http, ns);
+      await firstLeader(leader);
+      broken = true;
+      const start = performance.now();
+      await eventually(async () => (leader.stopped === 1 ? true : undefined), 10_000);
+      const elapsed = performance.now() - start;
+      expect(elapsed).toBeGreaterThan(2_000 - 500 - 200); // its last renewal was ≤ a retry period ago
+      expect(elapsed).toBeLessThan(2_000 + 500 + 500);
+      expect(leader.elector.isLeader()).toBe(false);
+      await leader.elector.stop();
+      expect(leader.stopped).toBe(1); // once, not again on stop()
+    },
+  );
+
+  it('does not lead when the Lease changed between its read and its write (409)', async () => {
     const real = client();
-    const ns = await freshNamespace('lease-deadline');
-    let broken = false;
-    const check = () => {
-      if (broken) throw new Error('connect ECONNREFUSED (test)');
-    };
+    const ns = await freshNamespace('lease-race');
+    const free = { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 4 };
+    await real.sendJSON('POST', leasePath(ns).replace(/\/operator$/, ''), {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'operator', namespace: ns },
+      spec: free,
+    });
+    const answers: (number | 'ok')[] = [];
+    // Before the candidate's first write lands, a rival takes the free Lease.
     const http: KubeHttp = {
-      getJSON: async (path) => (check(), real.getJSON(path)),
-      sendJSON: async (method, path, body) => (check(), real.sendJSON(method, path, body)),
+      getJSON: (path) => real.getJSON(path),
+      async sendJSON(method, path, body) {
+        if (answers.length === 0) {
+          const lease = (await real.getJSON(leasePath(ns))) as { spec: LeaseSpec };
+          const rival = {
+            holderIdentity: 'rival',
+            leaseDurationSeconds: 30,
+            renewTime: microTime(new Date()),
+          };
+          await real.sendJSON('PUT', leasePath(ns), { ...lease, spec: { ...lease.spec, ...rival } });
+        }
+        return real.sendJSON(method, path, body).then(
+          (written) => (answers.push('ok'), written),
+          (error: unknown) => {
+            answers.push(error instanceof KubeApiError ? error.statusCode : -1);
+            throw error;
+          },
+        );
+      },
       watch: (...args) => real.watch(...args),
     };
-    const leader = candidate(http, ns);
-    await firstLeader(leader);
-    broken = true;
-    const start = performance.now();
-    await eventually(async () => (leader.stopped === 1 ? true : undefined), 10_000);
-    const elapsed = performance.now() - start;
-    expect(elapsed).toBeGreaterThan(2_000 - 500 - 200); // its last renewal was ≤ a retry period ago
-    expect(elapsed).toBeLessThan(2_000 + 500 + 500);
-    expect(leader.elector.isLeader()).toBe(false);
-    await leader.elector.stop();
-    expect(leader.stopped).toBe(1); // once, not again on stop()
+    const c = candidate(http, ns);
+    await eventually(async () => (answers.length > 0 ? true : undefined));
+    expect(answers).toEqual([409]);
+    // Its next reads find the rival's Lease fresh: it waits (several retry periods here).
+    const until = performance.now() + 1_500;
+    while (performance.now() < until) {
+      expect(c.elector.isLeader()).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answers).toEqual([409]);
+    expect(c.started).toBe(0);
+    expect(await leaseSpec(real, ns)).toMatchObject({ holderIdentity: 'rival', leaseTransitions: 4 });
   });
 
   it('stops leading at once when it finds the Lease taken by another', async () => {
