@@ -90,12 +90,16 @@ export class LeaderElector {
     return this.leading;
   }
 
-  /** Stops trying; if leading, releases the Lease (unless release: false) and stops leading. */
+  /**
+   * Stops trying; if leading, releases the Lease (unless release: false) and stops leading.
+   * Each wait is bounded by the renew deadline: an API server that never answers must not hold
+   * up a shutdown.
+   */
   async stop({ release = true }: { release?: boolean } = {}): Promise<void> {
     this.controller.abort();
-    await this.running;
+    await this.within(this.running ?? Promise.resolve(), this.renewDeadlineMs, undefined);
     if (!this.leading) return;
-    if (release) await this.release();
+    if (release) await this.within(this.release(), this.renewDeadlineMs, undefined);
     this.stopLeading('stopped');
   }
 
@@ -104,7 +108,7 @@ export class LeaderElector {
   }
 
   private async run(): Promise<void> {
-    while (!(await this.tryAcquireOrRenew())) {
+    while (!(await this.within(this.tryAcquireOrRenew(), this.renewDeadlineMs, false))) {
       if (this.stopped) return;
       await this.sleep(this.retryPeriodMs * (1 + 0.2 * Math.random()));
       if (this.stopped) return;
@@ -121,7 +125,7 @@ export class LeaderElector {
       await this.sleep(this.retryPeriodMs);
       if (this.stopped) return;
       const left = renewedAt + this.renewDeadlineMs - performance.now();
-      const renewed = left > 0 && (await this.withDeadline(this.tryAcquireOrRenew(), left));
+      const renewed = left > 0 && (await this.within(this.tryAcquireOrRenew(), left, false));
       if (this.stopped) return; // stop() decides about releasing
       if (renewed) renewedAt = performance.now();
       else if (this.heldByAnother()) return this.stopLeading('lease taken by another');
@@ -229,12 +233,12 @@ export class LeaderElector {
     }
   }
 
-  /** The attempt's answer, or false once ms have passed (a hung request must not keep us leading). */
-  private async withDeadline(attempt: Promise<boolean>, ms: number): Promise<boolean> {
+  /** The promise's value, or the fallback once ms have passed (a hung request must not block us). */
+  private async within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
     try {
-      return await Promise.race([attempt, timeout]);
+      return await Promise.race([promise, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -157,6 +157,26 @@ describe('leader election on a Lease', () => {
     },
   );
 
+  it('stops within bounded time, though the API server never answers the release', async () => {
+    const real = client();
+    const ns = await freshNamespace('lease-hung-stop');
+    let hang = false;
+    const check = () => (hang ? new Promise<never>(() => {}) : Promise.resolve());
+    const http: KubeHttp = {
+      getJSON: (path) => check().then(() => real.getJSON(path)),
+      sendJSON: (method, path, body) => check().then(() => real.sendJSON(method, path, body)),
+      watch: (...args) => real.watch(...args),
+    };
+    const leader = candidate(http, ns);
+    await firstLeader(leader);
+    hang = true;
+    const start = performance.now();
+    await leader.elector.stop();
+    // At most the in-flight renewal's wait and the release's, each bounded by the 2 s deadline.
+    expect(performance.now() - start).toBeLessThan(2 * 2_000 + 500);
+    expect([leader.elector.isLeader(), leader.stopped]).toEqual([false, 1]);
+  });
+
   it('does not lead when the Lease changed between its read and its write (409)', async () => {
     const real = client();
     const ns = await freshNamespace('lease-race');
