@@ -92,12 +92,12 @@ export class LeaderElector {
 
   /**
    * Stops trying; if leading, releases the Lease (unless release: false) and stops leading.
-   * Each wait is bounded by the renew deadline: an API server that never answers must not hold
-   * up a shutdown.
+   * Bounded: the loop's attempts and the release each wait at most the renew deadline, so an
+   * API server that never answers cannot hold up a shutdown.
    */
   async stop({ release = true }: { release?: boolean } = {}): Promise<void> {
     this.controller.abort();
-    await this.within(this.running ?? Promise.resolve(), this.renewDeadlineMs, undefined);
+    await this.running;
     if (!this.leading) return;
     if (release) await this.within(this.release(), this.renewDeadlineMs, undefined);
     this.stopLeading('stopped');

@@ -188,27 +188,32 @@ describe('leader election on a Lease', () => {
       spec: free,
     });
     const answers: (number | 'ok')[] = [];
-    // Before the candidate's first write lands, a rival takes the free Lease.
+    let raced = false;
+    // Right after the candidate's first read of the free Lease, a rival takes it: the
+    // candidate's write must carry the resourceVersion it read, and so fail.
     const http: KubeHttp = {
-      getJSON: (path) => real.getJSON(path),
-      async sendJSON(method, path, body) {
-        if (answers.length === 0) {
-          const lease = (await real.getJSON(leasePath(ns))) as { spec: LeaseSpec };
+      async getJSON(path) {
+        const read = await real.getJSON(path);
+        if (!raced) {
+          raced = true;
           const rival = {
             holderIdentity: 'rival',
             leaseDurationSeconds: 30,
             renewTime: microTime(new Date()),
           };
+          const lease = read as { spec: LeaseSpec };
           await real.sendJSON('PUT', leasePath(ns), { ...lease, spec: { ...lease.spec, ...rival } });
         }
-        return real.sendJSON(method, path, body).then(
+        return read;
+      },
+      sendJSON: (method, path, body) =>
+        real.sendJSON(method, path, body).then(
           (written) => (answers.push('ok'), written),
           (error: unknown) => {
             answers.push(error instanceof KubeApiError ? error.statusCode : -1);
             throw error;
           },
-        );
-      },
+        ),
       watch: (...args) => real.watch(...args),
     };
     const c = candidate(http, ns);
