@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { KubeApiError, type KubeHttp } from './kube-http.js';
+import { KubeApiError, type KubeHttp } from '../kube/kube-http.js';
 
 export interface LeaseSpec {
   holderIdentity?: string;

@@ -5,7 +5,7 @@
 // cannot renew, or sees the Lease taken, stops leading; the API server takes our MicroTime and
 // refuses toISOString()'s.
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeApiError, kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/controller/kube-http.js';
+import { KubeApiError, kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import {
   LeaderElector,
   leaderIdentity,
