@@ -1,4 +1,4 @@
-// What the e2e tests do with kubectl, written once: apply from stdin, a merge patch the way a
+// What the e2e tests do with kubectl, written once: a site manifest, apply from stdin, a merge patch the way a
 // person changes one field, and the two ways a denial reaches a user (the CRD's CEL rules answer
 // 422 in the API server itself, before any webhook; our validating webhook answers 403).
 import { expect } from 'vitest';
@@ -8,6 +8,21 @@ export const apply = (yaml: string, ...flags: string[]) => kubectl(['apply', ...
 
 export const mergePatch = (kind: string, name: string, namespace: string, patch: string) =>
   kubectl(['patch', kind, name, '-n', namespace, '--type=merge', '-p', patch]);
+
+/** A minimal FrappeSite manifest; `extra` adds lines under spec (two-space indented). */
+export const site = (
+  namespace: string,
+  name: string,
+  siteName: string,
+  extra = '',
+  benchName = 'erpnext',
+) => `apiVersion: vyogo.tech/v1alpha1
+kind: FrappeSite
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  benchRef: {name: ${benchName}}
+  siteName: ${siteName}
+${extra}`;
 
 interface Outcome {
   code: number;

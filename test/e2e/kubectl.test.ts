@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cluster, eventually, freshNamespace, kubectl, webhookMetrics } from '../harness/cluster.js';
-import { apply, expectCelDenial, expectWebhookDenial, mergePatch } from './kubectl-helpers.js';
+import { apply, expectCelDenial, expectWebhookDenial, mergePatch, site } from './kubectl-helpers.js';
 
 const bench = (namespace: string, name = 'erpnext', extra = '') => `apiVersion: vyogo.tech/v1alpha1
 kind: FrappeBench
@@ -12,20 +12,6 @@ spec:
   frappeVersion: version-15
   apps: [{name: erpnext, source: image}]
   storageSize: 20Gi
-${extra}`;
-
-const site = (
-  namespace: string,
-  name: string,
-  siteName: string,
-  extra = '',
-  benchName = 'erpnext',
-) => `apiVersion: vyogo.tech/v1alpha1
-kind: FrappeSite
-metadata: {name: ${name}, namespace: ${namespace}}
-spec:
-  benchRef: {name: ${benchName}}
-  siteName: ${siteName}
 ${extra}`;
 
 async function getYaml(kind: string, namespace: string, name: string) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
-import { apply, expectWebhookDenial, mergePatch } from './kubectl-helpers.js';
+import { apply, expectWebhookDenial, mergePatch, site } from './kubectl-helpers.js';
 
 const bench = (namespace: string, extra = '') => `apiVersion: vyogo.tech/v1alpha1
 kind: FrappeBench
@@ -14,19 +14,6 @@ metadata: {name: erpnext, namespace: ${namespace}}
 spec:
   frappeVersion: version-15
   apps: [{name: erpnext, source: image}]
-${extra}`;
-
-const site = (
-  namespace: string,
-  name: string,
-  siteName: string,
-  extra = '',
-) => `apiVersion: vyogo.tech/v1alpha1
-kind: FrappeSite
-metadata: {name: ${name}, namespace: ${namespace}}
-spec:
-  benchRef: {name: erpnext}
-  siteName: ${siteName}
 ${extra}`;
 
 /** Retries a server-side dry run until the webhook's caches have seen what the probe depends on. */
