@@ -10,11 +10,10 @@ import {
   type ObjectMeta,
 } from './common.js';
 import { IngressTls } from './compat-fields.js';
+import { DNS_SUBDOMAIN_PATTERN } from './dns-names.js';
 
 export const DELETION_PROTECTION_ANNOTATION = 'vyogo.tech/deletion-protection';
 export const SITE_CLEANUP_FINALIZER = 'vyogo.tech/site-cleanup';
-
-const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
 const immutable = (field: string, why: string) => ({
   rule: 'self == oldSelf',
@@ -83,7 +82,7 @@ export const FrappeSiteSpec = Type.Object(
       maxLength: 253,
       'x-kubernetes-validations': [
         {
-          rule: `self.matches('${DNS_SUBDOMAIN.replaceAll('\\', '\\\\')}')`,
+          rule: `self.matches('${DNS_SUBDOMAIN_PATTERN.replaceAll('\\', '\\\\')}')`,
           message: 'siteName must be a lower-case DNS name such as erp.example.com [S-NAME-1]',
         },
         {

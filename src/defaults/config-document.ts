@@ -1,6 +1,7 @@
 // The operator config as users write it (Helm values → ConfigMap → `--config FILE`): a flat
 // document of overrides on a profile. Unknown keys, wrong types and values that would only break
 // later (a storageSize that is not a size, an empty MariaDB name) are errors at load, never ignored.
+import { dnsSubdomainProblem, isDnsLabel } from '../api/dns-names.js';
 import { parseQuantity } from '../api/quantity.js';
 import { operatorConfig, type OperatorConfig, type ProfileName } from './config.js';
 
@@ -14,10 +15,6 @@ const STRING_KEYS = [
 ] as const;
 const BOOLEAN_KEYS = ['allowIngressSnippets', 'allowPrivilegedSecurityContexts'] as const;
 const LIST_KEYS = ['sharedNamespaces', 'deniedIngressAnnotations'] as const;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const isLabel = (value: unknown) => typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -66,7 +63,7 @@ export function operatorConfigFrom(document: unknown): OperatorConfig {
       throw new ConfigError(`${key}: must be a list of non-empty strings`);
     overrides[key] = value as string[];
   }
-  const badNamespace = overrides.sharedNamespaces?.find((namespace) => !isLabel(namespace));
+  const badNamespace = overrides.sharedNamespaces?.find((namespace) => !isDnsLabel(namespace));
   if (badNamespace !== undefined)
     throw new ConfigError(`sharedNamespaces: "${badNamespace}" is not a namespace name`);
   if (doc.jobTTLSeconds !== undefined) {
@@ -89,7 +86,7 @@ function checkNames(overrides: Partial<OperatorConfig>): void {
   }
   for (const key of ['storageClassName', 'ingressClassName', 'tlsIssuer'] as const) {
     const value = overrides[key];
-    if (value !== undefined && (value.length > 253 || !DNS_SUBDOMAIN.test(value)))
+    if (value !== undefined && dnsSubdomainProblem(value) !== undefined)
       throw new ConfigError(`${key}: "${value}" is not a Kubernetes object name`);
   }
 }
@@ -100,11 +97,11 @@ function mariadbRefFrom(value: unknown): OperatorConfig['mariadbRef'] {
     throw new ConfigError('mariadbRef: must be {name, namespace?}');
   const extra = Object.keys(ref).filter((key) => key !== 'name' && key !== 'namespace');
   if (extra.length > 0) throw new ConfigError(`mariadbRef: unknown keys ${extra.join(', ')}`);
-  if (typeof ref.name !== 'string' || ref.name.length > 253 || !DNS_SUBDOMAIN.test(ref.name))
+  if (typeof ref.name !== 'string' || dnsSubdomainProblem(ref.name) !== undefined)
     throw new ConfigError(
       `mariadbRef.name: must be the name of a MariaDB resource, got "${String(ref.name)}"`,
     );
-  if (ref.namespace !== undefined && !isLabel(ref.namespace))
+  if (ref.namespace !== undefined && !isDnsLabel(ref.namespace))
     throw new ConfigError(`mariadbRef.namespace: "${String(ref.namespace)}" is not a namespace name`);
   return ref.namespace ? { name: ref.name, namespace: ref.namespace as string } : { name: ref.name };
 }

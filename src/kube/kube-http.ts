@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
-import { loadCredentials, type KubeCredentials } from '../kube/kube-credentials.js';
+import { loadCredentials, type KubeCredentials } from './kube-credentials.js';
 
 export class KubeApiError extends Error {
   override name = 'KubeApiError';
@@ -29,13 +29,8 @@ export interface KubeHttp {
   ): Promise<void>;
 }
 
-/**
- * The kubeconfig file given, else the in-cluster service account, else ~/.kube/config. Unlike
- * client-node's loadFromDefault() it never falls back to an unauthenticated http://localhost:8080.
- */
-export function loadKubeConfig(kubeconfig?: string): KubeCredentials {
-  return loadCredentials(kubeconfig);
-}
+/** Where the API server is and how to authenticate: kube-credentials.ts's loadCredentials. */
+export { loadCredentials as loadKubeConfig };
 
 export function kubeHttp(credentials: KubeCredentials): KubeHttp {
   const base = credentials.server;

@@ -41,7 +41,7 @@ const CAUSE_REASONS: Record<FieldError['type'], string> = {
   TooLong: 'FieldValueTooLong',
 };
 
-export const causesOf = (violations: readonly FieldError[]): StatusCause[] =>
+const causesOf = (violations: readonly FieldError[]): StatusCause[] =>
   violations.map((v) => ({
     reason: CAUSE_REASONS[v.type],
     message: `${v.detail} [${v.rule}]`,
@@ -132,11 +132,17 @@ export function denied(
   code: number,
   message: string,
   warnings: string[] = [],
+  causes: StatusCause[] = [],
 ): AdmissionResponse {
   return {
     uid,
     allowed: false,
-    status: { code, reason: REASONS[code] ?? 'Unknown', message },
+    status: {
+      code,
+      reason: REASONS[code] ?? 'Unknown',
+      message,
+      ...(causes.length > 0 ? { details: { causes } } : {}),
+    },
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
@@ -144,13 +150,14 @@ export function denied(
 /** The response for an engine decision: the patch (base64 JSON) only when there is one. */
 export function responseFor(uid: string, decision: Decision): AdmissionResponse {
   const warnings = decision.warnings.map(formatWarning);
-  if (!decision.allowed) {
-    const response = denied(uid, decision.code, denialMessage(decision.violations), warnings);
-    (response.status as NonNullable<AdmissionResponse['status']>).details = {
-      causes: causesOf(decision.violations),
-    };
-    return response;
-  }
+  if (!decision.allowed)
+    return denied(
+      uid,
+      decision.code,
+      denialMessage(decision.violations),
+      warnings,
+      causesOf(decision.violations),
+    );
   const response: AdmissionResponse = { uid, allowed: true };
   if (decision.patch.length > 0) {
     response.patchType = 'JSONPatch';

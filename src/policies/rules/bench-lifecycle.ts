@@ -2,7 +2,8 @@
 import { MAX_BENCH_NAME_LENGTH } from '../../api/child-names.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { deny, rule } from '../rule.js';
-import { checkObjectName, DNS_1035_LABEL } from './names.js';
+import { DNS_1035_LABEL } from '../../api/dns-names.js';
+import { checkObjectName } from './names.js';
 import { namespaceOf } from '../../api/namespaces.js';
 
 /** How many dependent sites a B-DEL-1 message names. */

@@ -3,7 +3,8 @@ import type { ResourceRequirements } from '../../api/common.js';
 import { BENCH_COMPONENTS, type FrappeBench } from '../../api/frappe-bench.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
-import { dnsSubdomainProblem, domainSuffix } from './names.js';
+import { dnsSubdomainProblem } from '../../api/dns-names.js';
+import { domainSuffix } from './names.js';
 
 const AT_LEAST_ONE = ['gunicorn', 'nginx', 'socketio'] as const;
 const WORKERS = ['workerDefault', 'workerLong', 'workerShort'] as const;

@@ -1,5 +1,5 @@
 // Shared checks of names: metadata.name (or generateName) against a pattern and a derived length
-// budget, and host names as DNS-1123 subdomains.
+// budget, and the domain suffix a bench gives its sites. Name syntax lives in src/api/dns-names.ts.
 import { GENERATED_SUFFIX_LENGTH } from '../../api/child-names.js';
 import type { ObjectMeta } from '../../api/common.js';
 import { deny, type Finding } from '../rule.js';
@@ -37,20 +37,5 @@ export function checkObjectName(
   return pattern.test(`${prefix}x`) ? [] : [deny('metadata.generateName', `"${prefix}" must start ${what}`)];
 }
 
-export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Service names (and so every name a Service is derived from) must start with a letter. */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
 /** A bench's domainConfig.suffix as sites must end with it: no leading dot (B-DOM-1 allows one). */
 export const domainSuffix = (suffix: string | undefined) => suffix?.replace(/^\./, '');
-
-/** Why a host name is not a lower-case DNS-1123 subdomain, or undefined when it is one. */
-export function dnsSubdomainProblem(name: string): string | undefined {
-  if (name.length === 0) return 'must not be empty';
-  if (name.length > 253) return `is ${name.length} characters, more than a DNS name may have (253)`;
-  const bad = name.split('.').find((label) => label.length > 63 || !DNS_1123_LABEL.test(label));
-  if (bad === undefined) return undefined;
-  return bad.length > 63
-    ? `label "${bad.slice(0, 20)}…" is ${bad.length} characters, more than 63`
-    : `"${name}" is not a lower-case DNS name (a-z, 0-9, - and . such as erp.example.com)`;
-}

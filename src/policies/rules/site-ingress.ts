@@ -17,10 +17,18 @@ const globPattern = (glob: string) =>
       .join('.*')}$`,
   );
 
+// Compiled once per operator config (the list lives as long as the config), not per request.
+const compiled = new WeakMap<readonly string[], readonly [string, RegExp][]>();
+function denyList(globs: readonly string[]): readonly [string, RegExp][] {
+  let patterns = compiled.get(globs);
+  if (!patterns) compiled.set(globs, (patterns = globs.map((glob) => [glob, globPattern(glob)] as const)));
+  return patterns;
+}
+
 function deniedBy(key: string, config: OperatorConfig): string | undefined {
   if (!config.allowIngressSnippets && SNIPPET.test(key)) return 'injects ingress controller configuration';
-  const pattern = config.deniedIngressAnnotations.find((glob) => globPattern(glob).test(key));
-  return pattern && `is denied by the operator (deniedIngressAnnotations ${pattern})`;
+  const match = denyList(config.deniedIngressAnnotations).find(([, pattern]) => pattern.test(key));
+  return match && `is denied by the operator (deniedIngressAnnotations ${match[0]})`;
 }
 
 export const siteIngressRules = [

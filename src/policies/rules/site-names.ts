@@ -2,7 +2,8 @@
 import { MAX_SITE_NAME_LENGTH } from '../../api/child-names.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import { CREATE_UPDATE, deny, rule } from '../rule.js';
-import { checkObjectName, DNS_1035_LABEL, dnsSubdomainProblem, domainSuffix } from './names.js';
+import { DNS_1035_LABEL, dnsSubdomainProblem } from '../../api/dns-names.js';
+import { checkObjectName, domainSuffix } from './names.js';
 import { describeOther } from './others.js';
 import { benchNamespaceOf, namespaceOf } from '../../api/namespaces.js';
 
