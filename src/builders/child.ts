@@ -5,8 +5,6 @@ import { createHash } from 'node:crypto';
 import type { ObjectMeta } from '../api/common.js';
 
 export const MANAGED_BY = 'frappe-admission';
-/** SSA field manager and the Events' reportingController. */
-export const FIELD_MANAGER = 'frappe-admission';
 /** Hash of the desired object as last applied (appliedHash()); the cache compares against it. */
 export const APPLIED_HASH_ANNOTATION = 'vyogo.tech/applied-hash';
 

@@ -50,6 +50,10 @@ function indexed<T extends KubeObject>(
 
 export interface InformerClusterView {
   view: ClusterView;
+  /** Every FrappeBench, whole, by `<namespace>/<name>`. */
+  benches: ReadonlyMap<string, FrappeBench>;
+  /** Every FrappeSite, whole, by `<namespace>/<name>`: only with `keepSites` (the controller reads specs). */
+  sites: ReadonlyMap<string, FrappeSite>;
   /** True once every cache has listed at least once. */
   ready: () => boolean;
   waitForSync(): Promise<void>;
@@ -61,6 +65,13 @@ export interface InformerOptions {
   kubeconfig?: string;
   logger?: Logger;
   watchTimeoutSeconds?: number;
+  /**
+   * Keep whole FrappeSites (the controller reconciles them), not only the summaries the rules
+   * read. The index is then built from summaries made on each event.
+   */
+  keepSites?: boolean;
+  /** Told of every bench or site that was added, changed or deleted (and of each after a relist). */
+  onChange?(kind: 'FrappeBench' | 'FrappeSite', namespace: string, name: string): void;
 }
 
 const crdQuery = (name: string) => `fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
@@ -73,20 +84,47 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
   let defaultStorageClass: StorageClass | undefined;
   let defaultIngressClass: IngressClass | undefined;
 
+  const notify =
+    (kind: 'FrappeBench' | 'FrappeSite') =>
+    (object: FrappeBench | FrappeSite | SiteSummary) => {
+      const { namespace, name } = 'metadata' in object ? object.metadata : object;
+      options.onChange?.(kind, namespace ?? '', name ?? '');
+    };
+  const benchChanged = notify('FrappeBench');
+  const siteChanged = notify('FrappeSite');
   const benches = new Reflector<FrappeBench>({
     ...common,
     path: KIND_NAMES.FrappeBench.collectionPath,
-    handlers: {},
+    handlers: options.onChange
+      ? {
+          onReplace: (all) => all.forEach(benchChanged),
+          onUpsert: benchChanged,
+          onDelete: benchChanged,
+        }
+      : {},
   });
-  // Sites are kept as summaries only (the few fields the rules read): about 0.5 KB a site.
-  const sites = new Reflector<FrappeSite, SiteSummary>({
+  // Without the controller, sites are kept as summaries only (the few fields the rules read):
+  // about 0.5 KB a site. With it, whole sites, summarized for the index on each event.
+  const keep = options.keepSites === true;
+  const summaryOf = (stored: FrappeSite | SiteSummary): SiteSummary =>
+    keep ? summarizeSite(stored as FrappeSite) : (stored as SiteSummary);
+  const sites = new Reflector<FrappeSite, FrappeSite | SiteSummary>({
     ...common,
     path: KIND_NAMES.FrappeSite.collectionPath,
-    transform: summarizeSite,
+    transform: keep ? (site) => site : summarizeSite,
     handlers: {
-      onReplace: (summaries) => siteIndex.replace(summaries),
-      onUpsert: (summary) => siteIndex.upsert(summary),
-      onDelete: (summary) => siteIndex.remove(summary),
+      onReplace: (stored) => {
+        siteIndex.replace(stored.map(summaryOf));
+        if (options.onChange) stored.forEach(siteChanged);
+      },
+      onUpsert: (stored) => {
+        siteIndex.upsert(summaryOf(stored));
+        siteChanged(stored);
+      },
+      onDelete: (stored) => {
+        siteIndex.remove(summaryOf(stored));
+        siteChanged(stored);
+      },
     },
   });
   const refreshDefaults = () => {
@@ -162,6 +200,8 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
   };
   return {
     view,
+    benches: benches.store,
+    sites: (keep ? sites.store : new Map()) as ReadonlyMap<string, FrappeSite>,
     ready: () => all.every((r) => r.hasSynced()),
     waitForSync: async () => {
       await Promise.all(all.map((r) => r.waitForSync()));

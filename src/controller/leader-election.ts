@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { KubeApiError, type KubeHttp } from '../kube/kube-http.js';
+import { microTime } from '../kube/micro-time.js';
 
 export interface LeaseSpec {
   holderIdentity?: string;
@@ -41,14 +42,6 @@ export interface LeaderElectionOptions {
   /** Called once after onStartedLeading: the lease was lost or stop() was called. */
   onStoppedLeading(): void;
   logger?: Logger;
-}
-
-/**
- * A Kubernetes MicroTime: six fractional digits. kube-apiserver 1.34 answers 400 to the three
- * digits of toISOString(), e.g. 2026-12-02T04:30:00.123Z must be 2026-12-02T04:30:00.123000Z.
- */
-export function microTime(date: Date): string {
-  return date.toISOString().replace(/Z$/, '000Z');
 }
 
 /** The pod's name (POD_NAME from the downward API, else the hostname) and a random suffix. */

@@ -19,8 +19,12 @@ export class KubeApiError extends Error {
 
 export interface KubeHttp {
   getJSON(path: string): Promise<unknown>;
-  /** Sends a JSON body (POST, PUT, DELETE…); resolves with the parsed answer, throws KubeApiError on ≥ 300. */
-  sendJSON(method: string, path: string, body?: unknown): Promise<unknown>;
+  /**
+   * Sends a JSON body (POST, PUT, PATCH, DELETE…); resolves with the parsed answer, throws
+   * KubeApiError on ≥ 300. `contentType` names the patch flavour, e.g. `application/apply-patch+yaml`
+   * for server-side apply (a JSON body is valid YAML) or `application/merge-patch+json`.
+   */
+  sendJSON(method: string, path: string, body?: unknown, contentType?: string): Promise<unknown>;
   /** Streams a watch: one parsed JSON object per line until the server ends it or signal aborts. */
   watch(
     path: string,
@@ -32,6 +36,15 @@ export interface KubeHttp {
 /** Where the API server is and how to authenticate: kube-credentials.ts's loadCredentials. */
 export { loadCredentials as loadKubeConfig };
 
+/** A request (not a watch) that has not answered in this long is abandoned with an error. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** An API error's status code, or undefined for a network failure. */
+export const statusOf = (error: unknown): number | undefined =>
+  error instanceof KubeApiError ? error.statusCode : undefined;
+export const isNotFound = (error: unknown) => statusOf(error) === 404;
+export const isConflict = (error: unknown) => statusOf(error) === 409;
+
 export function kubeHttp(credentials: KubeCredentials): KubeHttp {
   const base = credentials.server;
   const prefix = base.pathname.replace(/\/$/, '');
@@ -39,7 +52,13 @@ export function kubeHttp(credentials: KubeCredentials): KubeHttp {
   // agent's, so its pool keys on them once instead of per request.
   const agent = new Agent({ keepAlive: true, maxSockets: 32, ...credentials.tls });
 
-  async function send(path: string, signal: AbortSignal | undefined, method: string, body?: string) {
+  async function send(
+    path: string,
+    signal: AbortSignal | undefined,
+    method: string,
+    body?: string,
+    contentType = 'application/json',
+  ) {
     const options: RequestOptions = {
       host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: base.port || 443,
@@ -47,7 +66,7 @@ export function kubeHttp(credentials: KubeCredentials): KubeHttp {
       method,
       headers: {
         accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': contentType }),
         ...credentials.headers(),
       },
       signal,
@@ -62,11 +81,17 @@ export function kubeHttp(credentials: KubeCredentials): KubeHttp {
   }
 
   /** A 401 may be a rotated token: re-read it and try once more. */
-  async function open(path: string, signal?: AbortSignal, method = 'GET', body?: string) {
-    const response = await send(path, signal, method, body);
+  async function open(
+    path: string,
+    signal?: AbortSignal,
+    method = 'GET',
+    body?: string,
+    contentType?: string,
+  ) {
+    const response = await send(path, signal, method, body, contentType);
     if (response.statusCode !== 401 || !credentials.unauthorized()) return response;
     response.resume();
-    return send(path, signal, method, body);
+    return send(path, signal, method, body, contentType);
   }
 
   async function readJSON(response: IncomingMessage): Promise<unknown> {
@@ -90,16 +115,17 @@ export function kubeHttp(credentials: KubeCredentials): KubeHttp {
 
   return {
     async getJSON(path) {
-      const response = await open(path);
+      const response = await open(path, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
       if (response.statusCode !== 200) throw await failure(response);
       return readJSON(response);
     },
-    async sendJSON(method, path, body) {
+    async sendJSON(method, path, body, contentType) {
       const response = await open(
         path,
-        undefined,
+        AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         method,
         body === undefined ? undefined : JSON.stringify(body),
+        contentType,
       );
       if ((response.statusCode ?? 0) >= 300) throw await failure(response);
       return readJSON(response);

@@ -10,8 +10,11 @@ export interface KubeObject {
 }
 
 export interface ReflectorHandlers<T> {
-  /** After every list: the whole store was replaced (called once per list, before watch events). */
-  onReplace?(objects: readonly T[]): void;
+  /**
+   * After every list: the whole store was replaced (called once per list, before watch events);
+   * `previous` is what it held before.
+   */
+  onReplace?(objects: readonly T[], previous: readonly T[]): void;
   onUpsert?(object: T, previous: T | undefined): void;
   onDelete?(object: T): void;
 }
@@ -117,10 +120,11 @@ export class Reflector<T extends KubeObject, S = T> {
       next = page.metadata?.continue ?? '';
       version = page.metadata?.resourceVersion ?? version;
     } while (next);
+    const previous = this.options.handlers.onReplace ? [...this.store.values()] : [];
     this.store.clear();
     for (const [key, object] of objects) this.store.set(key, object);
     this.resourceVersion = version;
-    this.options.handlers.onReplace?.([...objects.values()]);
+    this.options.handlers.onReplace?.([...objects.values()], previous);
     if (!this.synced) {
       this.synced = true;
       for (const resolve of this.syncWaiters.splice(0)) resolve();

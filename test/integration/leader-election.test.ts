@@ -9,10 +9,10 @@ import { KubeApiError, kubeHttp, loadKubeConfig, type KubeHttp } from '../../src
 import {
   LeaderElector,
   leaderIdentity,
-  microTime,
   type LeaderElectionOptions,
   type LeaseSpec,
 } from '../../src/controller/leader-election.js';
+import { microTime } from '../../src/kube/micro-time.js';
 import { cluster, eventually, freshNamespace } from '../harness/cluster.js';
 
 const fast = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };

@@ -2,7 +2,8 @@
 // fractional digits where toISOString() has three (kube-apiserver rejects three, see
 // test/integration/leader-election.test.ts), and each process gets its own identity.
 import { describe, expect, it } from 'vitest';
-import { leaderIdentity, microTime } from '../../../src/controller/leader-election.js';
+import { leaderIdentity } from '../../../src/controller/leader-election.js';
+import { microTime } from '../../../src/kube/micro-time.js';
 
 describe('microTime', () => {
   it.each([

@@ -1,0 +1,204 @@
+// One reconcile of a FrappeSite: defaults it lacks, its finalizer, the generated Secrets (created
+// once, never regenerated), the database objects, the init Job once the bench and the database
+// are ready (its success recorded in status), the Ingress, pruning, and the status. On deletion
+// with deletionPolicy Delete: the drop Job, then the database objects, then the finalizer.
+import type { FrappeBench } from '../../api/frappe-bench.js';
+import { SITE_CLEANUP_FINALIZER, type FrappeSite } from '../../api/frappe-site.js';
+import type { Child } from '../../builders/child.js';
+import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
+import { isNotFound } from '../../kube/kube-http.js';
+import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
+import { applyChildren, pruneChildren } from '../children.js';
+import { conditionTime } from '../conditions.js';
+import type { ReconcileContext, ReconcileOutcome } from '../context.js';
+import { addFinalizer, removeFinalizer, writeMissingDefaults, writeStatus } from '../owner.js';
+import { recordedInitialized, siteStatus } from './site-status.js';
+
+const benchKeyOf = (site: FrappeSite) =>
+  `${site.spec.benchRef?.namespace || site.metadata.namespace}/${site.spec.benchRef?.name}`;
+
+export async function reconcileSite(key: string, context: ReconcileContext): Promise<ReconcileOutcome> {
+  const site = context.sites.get(key);
+  if (!site) return {};
+  const bench = context.benches.get(benchKeyOf(site));
+  if (site.metadata.deletionTimestamp) return finalize(site, bench, context);
+  if (await writeMissingDefaults(site, context)) return {};
+  const deleteData = site.spec.deletionPolicy === 'Delete';
+  const hasFinalizer = site.metadata.finalizers?.includes(SITE_CLEANUP_FINALIZER) === true;
+  // Each changes the object: the watch brings it back for the rest of the work.
+  if (deleteData && !hasFinalizer) return addFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
+  if (!deleteData && hasFinalizer) return removeFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
+
+  const namespace = site.metadata.namespace ?? '';
+  const now = conditionTime(context.now());
+  if (!bench) {
+    await writeStatus(site, pendingStatus(site, 'BenchNotFound', `FrappeBench ${benchKeyOf(site)} does not exist`, now), context);
+    return {};
+  }
+  const built = desiredSiteChildren(site, bench, {
+    jobTTLSeconds: context.config.jobTTLSeconds,
+    routeApiInstalled: context.children.available('Route'),
+  });
+  const secrets = await ensureSecrets(built, namespace, context);
+
+  const databaseProblem = await provisionDatabase(site, built, context);
+  const benchInitialized = bench.status?.initializedConfigHash !== undefined;
+  const benchProblem = benchInitialized
+    ? undefined
+    : { reason: 'BenchInitializing', message: `waiting for FrappeBench ${bench.metadata.name} to be initialized` };
+  const initJob = context.children.get('Job', namespace, built.initJob.metadata.name);
+  const initialized = recordedInitialized(site) || initJob?.state.ready === true;
+  const wanted: Child[] = [...secrets, ...built.database];
+  if (!initialized && !databaseProblem && !benchProblem) {
+    const initSecret = await ensureInitSecret(site, built, context);
+    if (initSecret) {
+      await applyChildren([built.initJob], context);
+      wanted.push(initSecret, built.initJob);
+    }
+  } else if (initJob) wanted.push(built.initJob);
+  if (built.ingress && (!resourceTypeOf(built.ingress.kind)?.crd || context.children.available(built.ingress.kind as ChildKind))) {
+    await applyChildren([built.ingress], context);
+    wanted.push(built.ingress);
+  }
+
+  const status = siteStatus({
+    site,
+    benchProblem,
+    databaseProblem,
+    initialized,
+    initJob: initJob?.state,
+    endpoint: built.endpoint,
+    databaseSecret: built.databasePasswordSecret('').metadata.name,
+    siteURL: built.siteURL,
+    installedApps: [...new Set(['frappe', ...(site.spec.apps ?? [])])],
+    now,
+  });
+  const before = site.status?.phase;
+  if ((await writeStatus(site, status, context)) && status.phase !== before)
+    context.events.record(site, status.phase === 'Failed' ? 'Warning' : 'Normal', `Site${status.phase}`, 'Reconcile', `${status.phase}: ${status.conditions?.[0]?.message ?? ''}`);
+  // After the status records the init Job's success: the copies of the passwords go with it.
+  await pruneChildren(site.metadata.uid ?? '', wanted, context);
+  return {};
+}
+
+function pendingStatus(site: FrappeSite, reason: string, message: string, now: string) {
+  return siteStatus({
+    site,
+    benchProblem: { reason, message },
+    databaseProblem: { reason: 'BenchNotReady', message: 'waiting for the bench' },
+    initialized: recordedInitialized(site),
+    initJob: undefined,
+    endpoint: undefined,
+    databaseSecret: '',
+    siteURL: '',
+    installedApps: [],
+    now,
+  });
+}
+
+/** The generated-password Secrets: created once when missing, never regenerated or changed. */
+async function ensureSecrets(built: SiteChildren, namespace: string, context: ReconcileContext): Promise<Child[]> {
+  const secrets = [
+    built.databasePasswordSecret(''),
+    built.dedicatedRootSecret(''),
+    built.adminSecret(''),
+  ].filter((secret): secret is Child => secret !== undefined);
+  const makers: Record<string, (password: string) => Child | undefined> = {
+    [built.databasePasswordSecret('').metadata.name]: built.databasePasswordSecret,
+  };
+  const root = built.dedicatedRootSecret('');
+  if (root) makers[root.metadata.name] = built.dedicatedRootSecret;
+  const admin = built.adminSecret('');
+  if (admin) makers[admin.metadata.name] = built.adminSecret;
+  for (const secret of secrets) {
+    if (context.children.get('Secret', namespace, secret.metadata.name)) continue;
+    const made = makers[secret.metadata.name]?.(context.password());
+    if (made) await context.writes.createIfAbsent(made);
+  }
+  return secrets;
+}
+
+async function provisionDatabase(
+  site: FrappeSite,
+  built: SiteChildren,
+  context: ReconcileContext,
+): Promise<{ reason: string; message: string; failed?: boolean } | undefined> {
+  const provider = site.spec.dbConfig?.provider;
+  if (provider === 'external')
+    return { reason: 'ExternalProvisioningPending', message: 'the external provider creates the database over SQL' };
+  if (provider !== 'mariadb')
+    return { reason: 'UnsupportedProvider', message: `database provider ${provider ?? '(none)'} is not supported yet`, failed: true };
+  const missing = built.database.find((child) => !context.children.available(child.kind as ChildKind));
+  if (missing)
+    return {
+      reason: 'MariaDBOperatorMissing',
+      message: `the ${missing.kind} kind (${missing.apiVersion}) is not installed: install mariadb-operator`,
+      failed: true,
+    };
+  await applyChildren(built.database, context);
+  const namespace = site.metadata.namespace ?? '';
+  const waiting = built.database.find((child) => !context.children.get(child.kind as ChildKind, namespace, child.metadata.name)?.state.ready);
+  if (!waiting) return undefined;
+  const state = context.children.get(waiting.kind as ChildKind, namespace, waiting.metadata.name)?.state;
+  return { reason: 'DatabaseProvisioning', message: `${waiting.kind} ${waiting.metadata.name}: ${state?.message ?? 'not created yet'}` };
+}
+
+interface SecretObject {
+  data?: Record<string, string>;
+}
+
+async function secretValue(namespace: string, name: string, key: string, context: ReconcileContext) {
+  try {
+    const secret = (await context.http.getJSON(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`)) as SecretObject;
+    const value = secret.data?.[key];
+    return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The `<s>-init` Secret with copies of the passwords, once both exist; undefined while one is missing. */
+async function ensureInitSecret(site: FrappeSite, built: SiteChildren, context: ReconcileContext): Promise<Child | undefined> {
+  const namespace = site.metadata.namespace ?? '';
+  const shape = built.initSecret({ dbPassword: '', adminPassword: '' });
+  if (context.children.get('Secret', namespace, shape.metadata.name)) return shape;
+  const ref = site.spec.adminPasswordSecretRef ?? {};
+  const dbPassword = await secretValue(namespace, built.databasePasswordSecret('').metadata.name, 'password', context);
+  const adminPassword = await secretValue(ref.namespace || namespace, ref.name ?? '', ref.key ?? 'password', context);
+  if (dbPassword === undefined || adminPassword === undefined) {
+    context.events.record(site, 'Warning', 'SecretMissing', 'CreateInitSecret', `the admin password Secret ${ref.name ?? ''} (key ${ref.key ?? 'password'}) is missing`);
+    return undefined;
+  }
+  await context.writes.createIfAbsent(built.initSecret({ dbPassword, adminPassword }));
+  return shape;
+}
+
+/** Deletion: with deletionPolicy Delete, the drop Job, then the database objects, then the finalizer. */
+async function finalize(site: FrappeSite, bench: FrappeBench | undefined, context: ReconcileContext): Promise<ReconcileOutcome> {
+  if (!site.metadata.finalizers?.includes(SITE_CLEANUP_FINALIZER)) return {};
+  const namespace = site.metadata.namespace ?? '';
+  if (site.spec.deletionPolicy === 'Delete' && bench) {
+    const built = desiredSiteChildren(site, bench, { jobTTLSeconds: context.config.jobTTLSeconds, routeApiInstalled: false });
+    const dropJob = context.children.get('Job', namespace, built.dropJob.metadata.name);
+    if (recordedInitialized(site) && !dropJob?.state.ready) {
+      if (dropJob?.state.failed) {
+        context.events.record(site, 'Warning', 'DropJobFailed', 'DropSite', `the drop Job failed: ${dropJob.state.message ?? ''}`);
+        return {};
+      }
+      await applyChildren([built.dropJob], context);
+      return {};
+    }
+    // The database objects carry cleanupPolicy Delete: mariadb-operator drops what they made, and
+    // removes its own finalizers; the site's finalizer goes once they are gone.
+    const remaining = built.database.filter((child) => context.children.get(child.kind as ChildKind, namespace, child.metadata.name));
+    for (const child of remaining) {
+      const cached = context.children.get(child.kind as ChildKind, namespace, child.metadata.name);
+      const type = resourceTypeOf(child.kind);
+      if (type && cached && !cached.metadata.deletionTimestamp) await context.writes.remove(type, namespace, child.metadata.name);
+    }
+    if (remaining.length > 0) return {};
+  }
+  await removeFinalizer(site, SITE_CLEANUP_FINALIZER, context);
+  return {};
+}
