@@ -32,7 +32,10 @@ export function databaseConfig(context: SiteContext): DatabaseConfig {
 
 export function databaseName(context: SiteContext): string {
   const name = databaseConfig(context).databaseName;
-  if (!name) throw new Error(`FrappeSite ${context.namespace}/${context.name}: dbConfig.databaseName is not defaulted`);
+  if (!name)
+    throw new Error(
+      `FrappeSite ${context.namespace}/${context.name}: dbConfig.databaseName is not defaulted`,
+    );
   return name;
 }
 
@@ -153,7 +156,11 @@ function dedicatedMariadb(context: SiteContext): Child {
     kind: 'MariaDB',
     metadata: siteMetadata(context, names.dedicatedMariadb, 'mariadb', { owned: dropsData }),
     spec: {
-      rootPasswordSecretKeyRef: { name: names.dedicatedMariadbRootSecret, key: PASSWORD_KEY, generate: false },
+      rootPasswordSecretKeyRef: {
+        name: names.dedicatedMariadbRootSecret,
+        key: PASSWORD_KEY,
+        generate: false,
+      },
       ...(config.image ? { image: config.image } : {}),
       ...(config.resources ? { resources: config.resources } : {}),
       storage: {

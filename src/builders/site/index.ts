@@ -10,12 +10,7 @@ import { dropJob } from './drop-job.js';
 import { siteIngress } from './ingress.js';
 import { initJob } from './init-job.js';
 import { siteRoute, wantsRoute } from './route.js';
-import {
-  adminSecret,
-  databasePasswordSecret,
-  dedicatedRootSecret,
-  initSecret,
-} from './secrets.js';
+import { adminSecret, databasePasswordSecret, dedicatedRootSecret, initSecret } from './secrets.js';
 
 export type { DatabaseEndpoint } from './database.js';
 export { databaseAccount } from './database.js';

@@ -40,7 +40,11 @@ export interface JobSpec {
   ttlSecondsAfterFinished: number;
 }
 
-export function benchImage(context: SiteContext): { image: string; pullPolicy: string; pullSecrets: string[] } {
+export function benchImage(context: SiteContext): {
+  image: string;
+  pullPolicy: string;
+  pullSecrets: string[];
+} {
   const { frappeVersion, imageConfig } = context.bench.spec;
   const repository = imageConfig?.repository || DEFAULT_IMAGE_REPOSITORY;
   const tag = imageConfig?.tag || frappeVersion;

@@ -24,7 +24,9 @@ export function siteRoute(context: SiteContext): Child {
       to: { kind: 'Service', name: context.benchNames.nginx, weight: 100 },
       port: { targetPort: NGINX_PORT },
       wildcardPolicy: 'None',
-      ...(context.tlsEnabled ? { tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' } } : {}),
+      ...(context.tlsEnabled
+        ? { tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' } }
+        : {}),
     },
   };
 }

@@ -63,7 +63,10 @@ export function adminSecret(context: SiteContext, password: string): Child | und
  * Copies of the passwords the init Job reads. The admin Secret may live in a shared namespace,
  * which a Job's secretKeyRef cannot reach; the copy is owned and goes with the site.
  */
-export function initSecret(context: SiteContext, values: { dbPassword: string; adminPassword: string }): Child {
+export function initSecret(
+  context: SiteContext,
+  values: { dbPassword: string; adminPassword: string },
+): Child {
   return opaqueSecret(
     context,
     context.names.initSecret,
