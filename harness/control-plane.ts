@@ -28,6 +28,11 @@ export interface ControlPlane {
    * kubeconfig), when it presents one: webhooks then require it (`serve --client-ca-file`).
    */
   webhookClient?: CertificateFiles;
+  /**
+   * The API server's audit log: one JSON line per write request (create, update, patch, delete),
+   * with its user agent, so a test counts what a client wrote as the server saw it.
+   */
+  auditLog: string;
   /** Runs the real kubectl against this control plane. */
   kubectl(args: string[], options?: { input?: string }): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -181,6 +186,21 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ),
     );
     const server = `https://127.0.0.1:${apiPort}`;
+    const auditPolicy = join(dir, 'audit-policy.yaml');
+    const auditLog = join(dir, 'audit.log');
+    await writeFile(
+      auditPolicy,
+      [
+        'apiVersion: audit.k8s.io/v1',
+        'kind: Policy',
+        'omitStages: [RequestReceived]',
+        'rules:',
+        '  - level: Metadata',
+        '    verbs: [create, update, patch, delete, deletecollection]',
+        '  - level: None',
+        '',
+      ].join('\n'),
+    );
     const apiserver = startProcess(
       'kube-apiserver',
       join(binDir, 'kube-apiserver'),
@@ -199,6 +219,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '--authorization-mode=RBAC',
         '--disable-admission-plugins=ServiceAccount',
         `--admission-control-config-file=${admissionConfig}`,
+        `--audit-policy-file=${auditPolicy}`,
+        `--audit-log-path=${auditLog}`,
+        '--audit-log-maxsize=0',
         '--profiling=false',
         '--v=1',
       ],
@@ -240,7 +263,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
     const kubectl = (args: string[], o: { input?: string } = {}) =>
       runCommand(join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args], { input: o.input });
-    return { dir, binDir, server, kubeconfig, ca, webhookClient, kubectl, stop };
+    return { dir, binDir, server, kubeconfig, ca, webhookClient, auditLog, kubectl, stop };
   } catch (error) {
     await stop();
     throw error;

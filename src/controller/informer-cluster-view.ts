@@ -50,6 +50,8 @@ function indexed<T extends KubeObject>(
 
 export interface InformerClusterView {
   view: ClusterView;
+  /** The API client the informers use (the controller shares it). */
+  http: KubeHttp;
   /** Every FrappeBench, whole, by `<namespace>/<name>`. */
   benches: ReadonlyMap<string, FrappeBench>;
   /** Every FrappeSite, whole, by `<namespace>/<name>`: only with `keepSites` (the controller reads specs). */
@@ -200,6 +202,7 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
   };
   return {
     view,
+    http,
     benches: benches.store,
     sites: (keep ? sites.store : new Map()) as ReadonlyMap<string, FrappeSite>,
     ready: () => all.every((r) => r.hasSynced()),
