@@ -30,9 +30,10 @@ export interface ControlPlane {
   webhookClient?: CertificateFiles;
   /**
    * The API server's audit log: one JSON line per write request (create, update, patch, delete),
-   * with its user agent, so a test counts what a client wrote as the server saw it.
+   * with its user agent, so a test counts what a client wrote as the server saw it (absent for a
+   * cluster this harness did not start).
    */
-  auditLog: string;
+  auditLog?: string;
   /** Runs the real kubectl against this control plane. */
   kubectl(args: string[], options?: { input?: string }): Promise<CommandResult>;
   stop(): Promise<void>;

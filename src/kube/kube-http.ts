@@ -36,6 +36,9 @@ export interface KubeHttp {
 /** Where the API server is and how to authenticate: kube-credentials.ts's loadCredentials. */
 export { loadCredentials as loadKubeConfig };
 
+/** How this operator's requests show in the API server's audit log (the default user agent). */
+export const USER_AGENT = 'frappe-admission';
+
 /** A request (not a watch) that has not answered in this long is abandoned with an error. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -45,7 +48,7 @@ export const statusOf = (error: unknown): number | undefined =>
 export const isNotFound = (error: unknown) => statusOf(error) === 404;
 export const isConflict = (error: unknown) => statusOf(error) === 409;
 
-export function kubeHttp(credentials: KubeCredentials): KubeHttp {
+export function kubeHttp(credentials: KubeCredentials, userAgent = USER_AGENT): KubeHttp {
   const base = credentials.server;
   const prefix = base.pathname.replace(/\/$/, '');
   // Keep connections alive between requests (watches hold their own); the TLS options are the
@@ -66,6 +69,7 @@ export function kubeHttp(credentials: KubeCredentials): KubeHttp {
       method,
       headers: {
         accept: 'application/json',
+        'user-agent': userAgent,
         ...(body === undefined ? {} : { 'content-type': contentType }),
         ...credentials.headers(),
       },

@@ -27,6 +27,9 @@ export async function applyChildren(children: readonly Child[], context: Reconci
     const hash = shortHash(child);
     const cached = context.children.get(child.kind as ChildKind, child.metadata.namespace, child.metadata.name);
     if (upToDate(cached, hash, context)) continue;
+    // A Job's pod template is immutable: a Job is created once and left as it is (a new
+    // configuration gets a Job of a new name).
+    if (child.kind === 'Job' && cached && !cached.metadata.deletionTimestamp) continue;
     const body = {
       ...child,
       metadata: {

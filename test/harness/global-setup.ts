@@ -10,6 +10,10 @@ export interface ClusterContext {
   binDir: string;
   dir: string;
   caFile: string;
+  /** The control plane's CA (certificate and key), to issue serving certificates in tests. */
+  ca: { cert: string; key: string };
+  /** The API server's audit log of write requests (see harness/control-plane.ts). */
+  auditLog: string;
   /** The client certificate the API server presents to the webhook (which requires it). */
   webhookClient: { cert: string; key: string };
   webhookUrl: string;
@@ -27,12 +31,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const plane = await startControlPlane({ withControllerManager: true });
   try {
     await installCrds(plane);
-    const webhook = await startWebhookProcess(plane);
+    // The run's webhook serves admission only: controller tests start operators of their own.
+    const webhook = await startWebhookProcess(plane, { extraArgs: ['--no-controller'] });
     project.provide('cluster', {
       kubeconfig: plane.kubeconfig,
       binDir: plane.binDir,
       dir: plane.dir,
       caFile: plane.ca.cert,
+      ca: plane.ca,
+      auditLog: plane.auditLog ?? '',
       webhookClient: plane.webhookClient!,
       webhookUrl: webhook.url,
       webhookConfiguration: webhook.configuration,
