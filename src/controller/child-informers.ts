@@ -34,6 +34,11 @@ export interface ChildInformerOptions {
   onChange(child: ChildSummary): void;
   /** Told of each child that is gone (deleted, or missing from a relist). */
   onDeleted?(child: ChildSummary): void;
+  /**
+   * A kind of another operator became available (its CRD appeared and its cache listed) or went
+   * away: every owner may now want different children (KEDA installed later).
+   */
+  onKindsChanged?(): void;
 }
 
 const managedSelector = `labelSelector=${encodeURIComponent(`${LABELS.managedBy}=${MANAGED_BY}`)}`;
@@ -41,7 +46,11 @@ const managedSelector = `labelSelector=${encodeURIComponent(`${LABELS.managedBy}
 export function startChildInformers(options: ChildInformerOptions): ChildInformers {
   const byOwner = new MultiIndex<ChildSummary>();
   const reflectors = new Map<ChildKind, Reflector<KubeObject, ChildSummary>>();
-  const common = { http: options.http, logger: options.logger, watchTimeoutSeconds: options.watchTimeoutSeconds };
+  const common = {
+    http: options.http,
+    logger: options.logger,
+    watchTimeoutSeconds: options.watchTimeoutSeconds,
+  };
 
   function startKind(kind: ChildKind, type: ResourceType): void {
     if (reflectors.has(kind)) return;
@@ -59,6 +68,7 @@ export function startChildInformers(options: ChildInformerOptions): ChildInforme
           const present = new Set(children.map((child) => child.metadata.uid));
           for (const child of previous) if (!present.has(child.metadata.uid)) options.onDeleted?.(child);
           for (const child of [...previous, ...children]) options.onChange(child);
+          if (type.crd && !reflector.hasSynced()) queueMicrotask(() => options.onKindsChanged?.());
         },
         onUpsert: (child, previous) => {
           if (previous) byOwner.remove(previous.metadata.ownerUid, previous.metadata.uid);
@@ -85,6 +95,7 @@ export function startChildInformers(options: ChildInformerOptions): ChildInforme
       byOwner.remove(child.metadata.ownerUid, child.metadata.uid);
       options.onChange(child);
     }
+    options.onKindsChanged?.();
   }
 
   const crdKinds = new Map<string, ChildKind>();

@@ -86,12 +86,10 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
   let defaultStorageClass: StorageClass | undefined;
   let defaultIngressClass: IngressClass | undefined;
 
-  const notify =
-    (kind: 'FrappeBench' | 'FrappeSite') =>
-    (object: FrappeBench | FrappeSite | SiteSummary) => {
-      const { namespace, name } = 'metadata' in object ? object.metadata : object;
-      options.onChange?.(kind, namespace ?? '', name ?? '');
-    };
+  const notify = (kind: 'FrappeBench' | 'FrappeSite') => (object: FrappeBench | FrappeSite | SiteSummary) => {
+    const { namespace, name } = 'metadata' in object ? object.metadata : object;
+    options.onChange?.(kind, namespace ?? '', name ?? '');
+  };
   const benchChanged = notify('FrappeBench');
   const siteChanged = notify('FrappeSite');
   const benches = new Reflector<FrappeBench>({

@@ -82,7 +82,10 @@ export function createController(options: ControllerOptions): Controller {
   };
   const events = eventRecorder({ http: options.http, instance: options.identity, logger });
 
-  const queue = (name: ControllerName, reconcile: (key: string, context: ReconcileContext) => Promise<ReconcileOutcome>) =>
+  const queue = (
+    name: ControllerName,
+    reconcile: (key: string, context: ReconcileContext) => Promise<ReconcileOutcome>,
+  ) =>
     new WorkQueue({
       concurrency: options.concurrency ?? 4,
       reconcile: async (key) => {
@@ -90,7 +93,10 @@ export function createController(options: ControllerOptions): Controller {
         metrics.inFlight.inc({ controller: name });
         try {
           const outcome = await reconcile(key, context());
-          metrics.reconciles.inc({ controller: name, result: outcome.requeueAfterMs ? 'requeue' : 'success' });
+          metrics.reconciles.inc({
+            controller: name,
+            result: outcome.requeueAfterMs ? 'requeue' : 'success',
+          });
           return outcome;
         } catch (error) {
           metrics.reconciles.inc({ controller: name, result: 'error' });
@@ -105,7 +111,10 @@ export function createController(options: ControllerOptions): Controller {
       onError: (key, error, failures) => {
         // A conflict is a stale cache: the retry reads the newer object. Not worth a warning.
         const level = errorType(error) === 'conflict' ? 'debug' : 'warn';
-        logger[level]({ controller: name, key, failures, err: error }, 'reconcile failed; retrying with backoff');
+        logger[level](
+          { controller: name, key, failures, err: error },
+          'reconcile failed; retrying with backoff',
+        );
       },
     });
   const benchQueue = queue('frappebench', reconcileBench);
@@ -136,7 +145,10 @@ export function createController(options: ControllerOptions): Controller {
     }
     metrics.sites.reset();
     for (const [phase, count] of phases) metrics.sites.set({ phase }, count);
-    for (const [name, q] of [['frappebench', benchQueue], ['frappesite', siteQueue]] as const) {
+    for (const [name, q] of [
+      ['frappebench', benchQueue],
+      ['frappesite', siteQueue],
+    ] as const) {
       metrics.queueDepth.set({ controller: name }, q.depth);
       metrics.queueRetries.set({ controller: name }, q.retries);
     }
@@ -164,6 +176,9 @@ export function createController(options: ControllerOptions): Controller {
           if (running) wakeOwner(child);
         },
         onDeleted: (child) => applied.forget(child.metadata.uid),
+        onKindsChanged: () => {
+          if (running) enqueueAll();
+        },
       });
       await Promise.all([children.waitForSync(), options.cluster().waitForSync()]);
       running = true;

@@ -57,7 +57,11 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
       registers,
     }),
     leader: new Gauge({ name: 'frappe_operator_leader', help: '1 while this process leads.', registers }),
-    benches: new Gauge({ name: 'frappe_operator_benches_total', help: 'FrappeBenches in the cache.', registers }),
+    benches: new Gauge({
+      name: 'frappe_operator_benches_total',
+      help: 'FrappeBenches in the cache.',
+      registers,
+    }),
     sites: new Gauge({
       name: 'frappe_operator_sites_total',
       help: 'FrappeSites in the cache, by status phase.',

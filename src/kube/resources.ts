@@ -39,8 +39,16 @@ export const CHILD_TYPES = {
 
 /** FrappeBench and FrappeSite, as the controller writes them (finalizers, defaults, status). */
 export const OWNER_TYPES = {
-  FrappeBench: { apiVersion: KIND_NAMES.FrappeBench.apiVersion, kind: 'FrappeBench', plural: KIND_NAMES.FrappeBench.plural },
-  FrappeSite: { apiVersion: KIND_NAMES.FrappeSite.apiVersion, kind: 'FrappeSite', plural: KIND_NAMES.FrappeSite.plural },
+  FrappeBench: {
+    apiVersion: KIND_NAMES.FrappeBench.apiVersion,
+    kind: 'FrappeBench',
+    plural: KIND_NAMES.FrappeBench.plural,
+  },
+  FrappeSite: {
+    apiVersion: KIND_NAMES.FrappeSite.apiVersion,
+    kind: 'FrappeSite',
+    plural: KIND_NAMES.FrappeSite.plural,
+  },
 } as const satisfies Record<string, ResourceType>;
 
 export type ChildKind = keyof typeof CHILD_TYPES;
@@ -49,7 +57,8 @@ export function resourceTypeOf(kind: string): ResourceType | undefined {
   return (CHILD_TYPES as Record<string, ResourceType>)[kind];
 }
 
-const apiRoot = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+const apiRoot = (apiVersion: string) =>
+  apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 
 /** Every object of the type in every namespace. */
 export function collectionPath(type: ResourceType): string {

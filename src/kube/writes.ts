@@ -33,7 +33,12 @@ export interface Writes {
     options?: { uid?: string; propagation?: 'Background' | 'Foreground' | 'Orphan' },
   ): Promise<void>;
   /** A JSON patch of the object (include a `test` of resourceVersion to make it conditional). */
-  patch(type: ResourceType, namespace: string, name: string, operations: JsonPatchOperation[]): Promise<unknown>;
+  patch(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    operations: JsonPatchOperation[],
+  ): Promise<unknown>;
   /** Replaces the whole status through the status subresource (fields left out are removed). */
   patchStatus(type: ResourceType, namespace: string, name: string, status: unknown): Promise<unknown>;
   /** Writes made so far (requests that reached the API server with a write verb). */

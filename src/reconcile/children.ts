@@ -25,7 +25,11 @@ export async function applyChildren(children: readonly Child[], context: Reconci
   let applied = 0;
   for (const child of children) {
     const hash = shortHash(child);
-    const cached = context.children.get(child.kind as ChildKind, child.metadata.namespace, child.metadata.name);
+    const cached = context.children.get(
+      child.kind as ChildKind,
+      child.metadata.namespace,
+      child.metadata.name,
+    );
     if (upToDate(cached, hash, context)) continue;
     // A Job's pod template is immutable: a Job is created once and left as it is (a new
     // configuration gets a Job of a new name).
@@ -59,7 +63,9 @@ export async function pruneChildren(
     if (keep.has(`${child.kind}/${child.metadata.name}`) || child.metadata.deletionTimestamp) continue;
     const type = resourceTypeOf(child.kind);
     if (!type) continue;
-    await context.writes.remove(type, child.metadata.namespace, child.metadata.name, { uid: child.metadata.uid });
+    await context.writes.remove(type, child.metadata.namespace, child.metadata.name, {
+      uid: child.metadata.uid,
+    });
     pruned++;
   }
   return pruned;

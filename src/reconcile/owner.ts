@@ -13,10 +13,12 @@ type Owner = FrappeBench | FrappeSite;
 
 /** A JSON patch guarded by the resourceVersion we read: a concurrent change makes it a 409. */
 async function patchOwner(owner: Owner, operations: JsonPatchOperation[], context: ReconcileContext) {
-  await context.writes.patch(OWNER_TYPES[owner.kind], owner.metadata.namespace ?? '', owner.metadata.name ?? '', [
-    { op: 'test', path: '/metadata/resourceVersion', value: owner.metadata.resourceVersion },
-    ...operations,
-  ]);
+  await context.writes.patch(
+    OWNER_TYPES[owner.kind],
+    owner.metadata.namespace ?? '',
+    owner.metadata.name ?? '',
+    [{ op: 'test', path: '/metadata/resourceVersion', value: owner.metadata.resourceVersion }, ...operations],
+  );
 }
 
 /**
@@ -40,13 +42,22 @@ export async function writeMissingDefaults(owner: Owner, context: ReconcileConte
   if (operations.length === 0) return false;
   await patchOwner(owner, operations as JsonPatchOperation[], context);
   context.logger?.info(
-    { kind: owner.kind, namespace: owner.metadata.namespace, name: owner.metadata.name, fields: operations.length },
+    {
+      kind: owner.kind,
+      namespace: owner.metadata.namespace,
+      name: owner.metadata.name,
+      fields: operations.length,
+    },
     'wrote missing defaults',
   );
   return true;
 }
 
-export async function addFinalizer(owner: Owner, finalizer: string, context: ReconcileContext): Promise<void> {
+export async function addFinalizer(
+  owner: Owner,
+  finalizer: string,
+  context: ReconcileContext,
+): Promise<void> {
   const finalizers = owner.metadata.finalizers ?? [];
   if (finalizers.includes(finalizer)) return;
   await patchOwner(
@@ -58,7 +69,11 @@ export async function addFinalizer(owner: Owner, finalizer: string, context: Rec
   );
 }
 
-export async function removeFinalizer(owner: Owner, finalizer: string, context: ReconcileContext): Promise<void> {
+export async function removeFinalizer(
+  owner: Owner,
+  finalizer: string,
+  context: ReconcileContext,
+): Promise<void> {
   const index = (owner.metadata.finalizers ?? []).indexOf(finalizer);
   if (index < 0) return;
   await patchOwner(owner, [{ op: 'remove', path: `/metadata/finalizers/${index}` }], context);
@@ -67,7 +82,11 @@ export async function removeFinalizer(owner: Owner, finalizer: string, context: 
 /** Writes `status` when it differs from the stored one; returns whether it wrote. */
 export async function writeStatus(owner: Owner, status: object, context: ReconcileContext): Promise<boolean> {
   if (sameJSON(owner.status ?? {}, status)) return false;
-  await context.writes.patchStatus(OWNER_TYPES[owner.kind], owner.metadata.namespace ?? '', owner.metadata.name ?? '', status);
+  await context.writes.patchStatus(
+    OWNER_TYPES[owner.kind],
+    owner.metadata.namespace ?? '',
+    owner.metadata.name ?? '',
+    status,
+  );
   return true;
 }
-

@@ -52,7 +52,8 @@ function crd({ group, version, kind, plural }: ForeignKind): object {
   };
 }
 
-const list = (kinds: ForeignKind[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: kinds.map(crd) });
+const list = (kinds: ForeignKind[]) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', items: kinds.map(crd) });
 
 export async function installForeignCrds(kinds: ForeignKind[]): Promise<void> {
   const applied = await kubectl(['apply', '-f', '-'], list(kinds));

@@ -52,7 +52,12 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
 
   const details: ConditionInput[] = [
     partCondition('StorageReady', storage, { ok: 'Bound', not: 'VolumePending' }, 'no volume'),
-    partCondition('RedisReady', redis, { ok: 'RedisReady', not: 'RedisNotReady' }, 'an external Redis is used'),
+    partCondition(
+      'RedisReady',
+      redis,
+      { ok: 'RedisReady', not: 'RedisNotReady' },
+      'an external Redis is used',
+    ),
     detail(
       'InitJobComplete',
       initialized,
@@ -63,7 +68,12 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
           ? `the init Job failed: ${snapshot.initJob.message ?? 'see its logs'}`
           : `writing configuration ${snapshot.configHash}`,
     ),
-    partCondition('ComponentsReady', workloads, { ok: 'ComponentsReady', not: 'ComponentsNotReady' }, 'no components'),
+    partCondition(
+      'ComponentsReady',
+      workloads,
+      { ok: 'ComponentsReady', not: 'ComponentsNotReady' },
+      'no components',
+    ),
     snapshot.staticForLackOfKeda.length > 0
       ? {
           type: 'Autoscaling',
@@ -71,18 +81,36 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
           reason: 'KedaNotInstalled',
           message: `KEDA is not installed: ${snapshot.staticForLackOfKeda.join(', ')} run staticReplicas`,
         }
-      : partCondition('Autoscaling', scaledObjects, { ok: 'ScaledObjectsReady', not: 'ScaledObjectsNotReady' }, 'no worker is autoscaled'),
+      : partCondition(
+          'Autoscaling',
+          scaledObjects,
+          { ok: 'ScaledObjectsReady', not: 'ScaledObjectsNotReady' },
+          'no worker is autoscaled',
+        ),
   ];
-  const failed = [...children.map(({ child, state }) => ({ what: describe(child), state })), { what: 'the init Job', state: initialized ? undefined : snapshot.initJob }]
-    .find(({ state }) => state?.failed);
-  const stalled = failed ? { reason: 'ChildFailed', message: `${failed.what}: ${failed.state?.message ?? 'failed'}` } : undefined;
-  const summary = summaryConditions(details, ['StorageReady', 'RedisReady', 'InitJobComplete', 'ComponentsReady'], stalled);
+  const failed = [
+    ...children.map(({ child, state }) => ({ what: describe(child), state })),
+    { what: 'the init Job', state: initialized ? undefined : snapshot.initJob },
+  ].find(({ state }) => state?.failed);
+  const stalled = failed
+    ? { reason: 'ChildFailed', message: `${failed.what}: ${failed.state?.message ?? 'failed'}` }
+    : undefined;
+  const summary = summaryConditions(
+    details,
+    ['StorageReady', 'RedisReady', 'InitJobComplete', 'ComponentsReady'],
+    stalled,
+  );
   const ready = summary[0]?.status === 'True';
   return {
     ...bench.status,
     phase: ready ? 'Ready' : stalled ? 'Failed' : 'Provisioning',
     observedGeneration: bench.metadata.generation,
-    conditions: nextConditions(bench.status?.conditions, [...summary, ...details], bench.metadata.generation, snapshot.now),
+    conditions: nextConditions(
+      bench.status?.conditions,
+      [...summary, ...details],
+      bench.metadata.generation,
+      snapshot.now,
+    ),
     workerScaling: snapshot.workerScaling,
     // Recorded so that the Job's deletion by its TTL never runs it again.
     ...(initialized ? { initializedConfigHash: snapshot.configHash } : {}),

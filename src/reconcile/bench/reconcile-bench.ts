@@ -31,10 +31,12 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
 
   const namespace = bench.metadata.namespace ?? '';
   const initJob = context.children.get('Job', namespace, built.initJob.metadata.name);
-  const initialized = bench.status?.initializedConfigHash === built.configHash || initJob?.state.ready === true;
+  const initialized =
+    bench.status?.initializedConfigHash === built.configHash || initJob?.state.ready === true;
   if (!initialized) await applyChildren([built.initJob], context);
 
-  const stateOf = (kind: string, name: string) => context.children.get(kind as ChildKind, namespace, name)?.state;
+  const stateOf = (kind: string, name: string) =>
+    context.children.get(kind as ChildKind, namespace, name)?.state;
   const status = benchStatus({
     bench,
     children: writable.map((child) => ({ child, state: stateOf(child.kind, child.metadata.name) })),
@@ -47,7 +49,13 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
   });
   const before = bench.status?.phase;
   if ((await writeStatus(bench, status, context)) && status.phase !== before)
-    context.events.record(bench, status.phase === 'Failed' ? 'Warning' : 'Normal', `Bench${status.phase}`, 'Reconcile', phaseNote(status));
+    context.events.record(
+      bench,
+      status.phase === 'Failed' ? 'Warning' : 'Normal',
+      `Bench${status.phase}`,
+      'Reconcile',
+      phaseNote(status),
+    );
   // After the status, which records the init Job's success: Jobs of older configurations and
   // children the spec no longer wants go. The current init Job stays until its TTL.
   await pruneChildren(bench.metadata.uid ?? '', [...writable, built.initJob], context);
@@ -56,7 +64,9 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
 
 function autoscalingAsked(bench: FrappeBench): string[] {
   const scaling = bench.spec.workerAutoscaling ?? {};
-  return (['short', 'long', 'default'] as const).filter((type) => scaling[type]?.enabled === true).map((type) => `worker-${type}`);
+  return (['short', 'long', 'default'] as const)
+    .filter((type) => scaling[type]?.enabled === true)
+    .map((type) => `worker-${type}`);
 }
 
 function phaseNote(status: { phase?: string; conditions?: { type: string; message: string }[] }): string {

@@ -26,13 +26,19 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
   const deleteData = site.spec.deletionPolicy === 'Delete';
   const hasFinalizer = site.metadata.finalizers?.includes(SITE_CLEANUP_FINALIZER) === true;
   // Each changes the object: the watch brings it back for the rest of the work.
-  if (deleteData && !hasFinalizer) return addFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
-  if (!deleteData && hasFinalizer) return removeFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
+  if (deleteData && !hasFinalizer)
+    return addFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
+  if (!deleteData && hasFinalizer)
+    return removeFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
 
   const namespace = site.metadata.namespace ?? '';
   const now = conditionTime(context.now());
   if (!bench) {
-    await writeStatus(site, pendingStatus(site, 'BenchNotFound', `FrappeBench ${benchKeyOf(site)} does not exist`, now), context);
+    await writeStatus(
+      site,
+      pendingStatus(site, 'BenchNotFound', `FrappeBench ${benchKeyOf(site)} does not exist`, now),
+      context,
+    );
     return {};
   }
   const built = desiredSiteChildren(site, bench, {
@@ -45,7 +51,10 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
   const benchInitialized = bench.status?.initializedConfigHash !== undefined;
   const benchProblem = benchInitialized
     ? undefined
-    : { reason: 'BenchInitializing', message: `waiting for FrappeBench ${bench.metadata.name} to be initialized` };
+    : {
+        reason: 'BenchInitializing',
+        message: `waiting for FrappeBench ${bench.metadata.name} to be initialized`,
+      };
   const initJob = context.children.get('Job', namespace, built.initJob.metadata.name);
   const initialized = recordedInitialized(site) || initJob?.state.ready === true;
   const wanted: Child[] = [...secrets, ...built.database];
@@ -56,7 +65,10 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
       wanted.push(initSecret, built.initJob);
     }
   } else if (initJob) wanted.push(built.initJob);
-  if (built.ingress && (!resourceTypeOf(built.ingress.kind)?.crd || context.children.available(built.ingress.kind as ChildKind))) {
+  if (
+    built.ingress &&
+    (!resourceTypeOf(built.ingress.kind)?.crd || context.children.available(built.ingress.kind as ChildKind))
+  ) {
     await applyChildren([built.ingress], context);
     wanted.push(built.ingress);
   }
@@ -75,7 +87,13 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
   });
   const before = site.status?.phase;
   if ((await writeStatus(site, status, context)) && status.phase !== before)
-    context.events.record(site, status.phase === 'Failed' ? 'Warning' : 'Normal', `Site${status.phase}`, 'Reconcile', `${status.phase}: ${status.conditions?.[0]?.message ?? ''}`);
+    context.events.record(
+      site,
+      status.phase === 'Failed' ? 'Warning' : 'Normal',
+      `Site${status.phase}`,
+      'Reconcile',
+      `${status.phase}: ${status.conditions?.[0]?.message ?? ''}`,
+    );
   // After the status records the init Job's success: the copies of the passwords go with it.
   await pruneChildren(site.metadata.uid ?? '', wanted, context);
   return {};
@@ -97,7 +115,11 @@ function pendingStatus(site: FrappeSite, reason: string, message: string, now: s
 }
 
 /** The generated-password Secrets: created once when missing, never regenerated or changed. */
-async function ensureSecrets(built: SiteChildren, namespace: string, context: ReconcileContext): Promise<Child[]> {
+async function ensureSecrets(
+  built: SiteChildren,
+  namespace: string,
+  context: ReconcileContext,
+): Promise<Child[]> {
   const secrets = [
     built.databasePasswordSecret(''),
     built.dedicatedRootSecret(''),
@@ -125,9 +147,16 @@ async function provisionDatabase(
 ): Promise<{ reason: string; message: string; failed?: boolean } | undefined> {
   const provider = site.spec.dbConfig?.provider;
   if (provider === 'external')
-    return { reason: 'ExternalProvisioningPending', message: 'the external provider creates the database over SQL' };
+    return {
+      reason: 'ExternalProvisioningPending',
+      message: 'the external provider creates the database over SQL',
+    };
   if (provider !== 'mariadb')
-    return { reason: 'UnsupportedProvider', message: `database provider ${provider ?? '(none)'} is not supported yet`, failed: true };
+    return {
+      reason: 'UnsupportedProvider',
+      message: `database provider ${provider ?? '(none)'} is not supported yet`,
+      failed: true,
+    };
   const missing = built.database.find((child) => !context.children.available(child.kind as ChildKind));
   if (missing)
     return {
@@ -137,10 +166,15 @@ async function provisionDatabase(
     };
   await applyChildren(built.database, context);
   const namespace = site.metadata.namespace ?? '';
-  const waiting = built.database.find((child) => !context.children.get(child.kind as ChildKind, namespace, child.metadata.name)?.state.ready);
+  const waiting = built.database.find(
+    (child) => !context.children.get(child.kind as ChildKind, namespace, child.metadata.name)?.state.ready,
+  );
   if (!waiting) return undefined;
   const state = context.children.get(waiting.kind as ChildKind, namespace, waiting.metadata.name)?.state;
-  return { reason: 'DatabaseProvisioning', message: `${waiting.kind} ${waiting.metadata.name}: ${state?.message ?? 'not created yet'}` };
+  return {
+    reason: 'DatabaseProvisioning',
+    message: `${waiting.kind} ${waiting.metadata.name}: ${state?.message ?? 'not created yet'}`,
+  };
 }
 
 interface SecretObject {
@@ -149,7 +183,9 @@ interface SecretObject {
 
 async function secretValue(namespace: string, name: string, key: string, context: ReconcileContext) {
   try {
-    const secret = (await context.http.getJSON(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`)) as SecretObject;
+    const secret = (await context.http.getJSON(
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+    )) as SecretObject;
     const value = secret.data?.[key];
     return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
   } catch (error) {
@@ -159,15 +195,35 @@ async function secretValue(namespace: string, name: string, key: string, context
 }
 
 /** The `<s>-init` Secret with copies of the passwords, once both exist; undefined while one is missing. */
-async function ensureInitSecret(site: FrappeSite, built: SiteChildren, context: ReconcileContext): Promise<Child | undefined> {
+async function ensureInitSecret(
+  site: FrappeSite,
+  built: SiteChildren,
+  context: ReconcileContext,
+): Promise<Child | undefined> {
   const namespace = site.metadata.namespace ?? '';
   const shape = built.initSecret({ dbPassword: '', adminPassword: '' });
   if (context.children.get('Secret', namespace, shape.metadata.name)) return shape;
   const ref = site.spec.adminPasswordSecretRef ?? {};
-  const dbPassword = await secretValue(namespace, built.databasePasswordSecret('').metadata.name, 'password', context);
-  const adminPassword = await secretValue(ref.namespace || namespace, ref.name ?? '', ref.key ?? 'password', context);
+  const dbPassword = await secretValue(
+    namespace,
+    built.databasePasswordSecret('').metadata.name,
+    'password',
+    context,
+  );
+  const adminPassword = await secretValue(
+    ref.namespace || namespace,
+    ref.name ?? '',
+    ref.key ?? 'password',
+    context,
+  );
   if (dbPassword === undefined || adminPassword === undefined) {
-    context.events.record(site, 'Warning', 'SecretMissing', 'CreateInitSecret', `the admin password Secret ${ref.name ?? ''} (key ${ref.key ?? 'password'}) is missing`);
+    context.events.record(
+      site,
+      'Warning',
+      'SecretMissing',
+      'CreateInitSecret',
+      `the admin password Secret ${ref.name ?? ''} (key ${ref.key ?? 'password'}) is missing`,
+    );
     return undefined;
   }
   await context.writes.createIfAbsent(built.initSecret({ dbPassword, adminPassword }));
@@ -175,15 +231,28 @@ async function ensureInitSecret(site: FrappeSite, built: SiteChildren, context: 
 }
 
 /** Deletion: with deletionPolicy Delete, the drop Job, then the database objects, then the finalizer. */
-async function finalize(site: FrappeSite, bench: FrappeBench | undefined, context: ReconcileContext): Promise<ReconcileOutcome> {
+async function finalize(
+  site: FrappeSite,
+  bench: FrappeBench | undefined,
+  context: ReconcileContext,
+): Promise<ReconcileOutcome> {
   if (!site.metadata.finalizers?.includes(SITE_CLEANUP_FINALIZER)) return {};
   const namespace = site.metadata.namespace ?? '';
   if (site.spec.deletionPolicy === 'Delete' && bench) {
-    const built = desiredSiteChildren(site, bench, { jobTTLSeconds: context.config.jobTTLSeconds, routeApiInstalled: false });
+    const built = desiredSiteChildren(site, bench, {
+      jobTTLSeconds: context.config.jobTTLSeconds,
+      routeApiInstalled: false,
+    });
     const dropJob = context.children.get('Job', namespace, built.dropJob.metadata.name);
     if (recordedInitialized(site) && !dropJob?.state.ready) {
       if (dropJob?.state.failed) {
-        context.events.record(site, 'Warning', 'DropJobFailed', 'DropSite', `the drop Job failed: ${dropJob.state.message ?? ''}`);
+        context.events.record(
+          site,
+          'Warning',
+          'DropJobFailed',
+          'DropSite',
+          `the drop Job failed: ${dropJob.state.message ?? ''}`,
+        );
         return {};
       }
       await applyChildren([built.dropJob], context);
@@ -191,11 +260,14 @@ async function finalize(site: FrappeSite, bench: FrappeBench | undefined, contex
     }
     // The database objects carry cleanupPolicy Delete: mariadb-operator drops what they made, and
     // removes its own finalizers; the site's finalizer goes once they are gone.
-    const remaining = built.database.filter((child) => context.children.get(child.kind as ChildKind, namespace, child.metadata.name));
+    const remaining = built.database.filter((child) =>
+      context.children.get(child.kind as ChildKind, namespace, child.metadata.name),
+    );
     for (const child of remaining) {
       const cached = context.children.get(child.kind as ChildKind, namespace, child.metadata.name);
       const type = resourceTypeOf(child.kind);
-      if (type && cached && !cached.metadata.deletionTimestamp) await context.writes.remove(type, namespace, child.metadata.name);
+      if (type && cached && !cached.metadata.deletionTimestamp)
+        await context.writes.remove(type, namespace, child.metadata.name);
     }
     if (remaining.length > 0) return {};
   }

@@ -28,8 +28,18 @@ export function siteStatus(snapshot: SiteSnapshot): FrappeSiteStatus {
       ? { type: 'BenchReady', status: 'False', ...benchProblem }
       : { type: 'BenchReady', status: 'True', reason: 'BenchReady', message: 'the bench is initialized' },
     databaseProblem
-      ? { type: 'DatabaseReady', status: 'False', reason: databaseProblem.reason, message: databaseProblem.message }
-      : { type: 'DatabaseReady', status: 'True', reason: 'DatabaseReady', message: 'database, user and grant are ready' },
+      ? {
+          type: 'DatabaseReady',
+          status: 'False',
+          reason: databaseProblem.reason,
+          message: databaseProblem.message,
+        }
+      : {
+          type: 'DatabaseReady',
+          status: 'True',
+          reason: 'DatabaseReady',
+          message: 'database, user and grant are ready',
+        },
     detail(
       INIT_CONDITION,
       initialized,
@@ -43,11 +53,15 @@ export function siteStatus(snapshot: SiteSnapshot): FrappeSiteStatus {
             : 'waiting for the bench and the database',
     ),
   ];
-  const stalled = snapshot.initJob?.failed && !initialized
-    ? { reason: 'InitJobFailed', message: `the init Job failed: ${snapshot.initJob.message ?? 'see its logs'}` }
-    : databaseProblem?.failed
-      ? { reason: databaseProblem.reason, message: databaseProblem.message }
-      : undefined;
+  const stalled =
+    snapshot.initJob?.failed && !initialized
+      ? {
+          reason: 'InitJobFailed',
+          message: `the init Job failed: ${snapshot.initJob.message ?? 'see its logs'}`,
+        }
+      : databaseProblem?.failed
+        ? { reason: databaseProblem.reason, message: databaseProblem.message }
+        : undefined;
   const summary = summaryConditions(details, ['BenchReady', 'DatabaseReady', INIT_CONDITION], stalled);
   const ready = summary[0]?.status === 'True';
   const phase = ready
@@ -62,7 +76,12 @@ export function siteStatus(snapshot: SiteSnapshot): FrappeSiteStatus {
   return {
     phase,
     observedGeneration: site.metadata.generation,
-    conditions: nextConditions(site.status?.conditions, [...summary, ...details], site.metadata.generation, snapshot.now),
+    conditions: nextConditions(
+      site.status?.conditions,
+      [...summary, ...details],
+      site.metadata.generation,
+      snapshot.now,
+    ),
     siteURL: snapshot.siteURL,
     databaseStatus: {
       phase: databaseProblem ? (databaseProblem.failed ? 'Failed' : 'Pending') : 'Ready',
