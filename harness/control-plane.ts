@@ -34,6 +34,8 @@ export interface ControlPlane {
    * cluster this harness did not start).
    */
   auditLog?: string;
+  /** Stops kube-apiserver and starts it again (same port, same etcd): every watch breaks. */
+  restartApiServer?(): Promise<void>;
   /** Runs the real kubectl against this control plane. */
   kubectl(args: string[], options?: { input?: string }): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -202,40 +204,50 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '',
       ].join('\n'),
     );
-    const apiserver = startProcess(
-      'kube-apiserver',
-      join(binDir, 'kube-apiserver'),
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--tls-cert-file=${serving.cert}`,
-        `--tls-private-key-file=${serving.key}`,
-        `--client-ca-file=${ca.cert}`,
-        `--service-account-key-file=${serviceAccount.pub}`,
-        `--service-account-signing-key-file=${serviceAccount.key}`,
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--authorization-mode=RBAC',
-        '--disable-admission-plugins=ServiceAccount',
-        `--admission-control-config-file=${admissionConfig}`,
-        `--audit-policy-file=${auditPolicy}`,
-        `--audit-log-path=${auditLog}`,
-        '--audit-log-maxsize=0',
-        '--profiling=false',
-        '--v=1',
-      ],
-      dir,
-    );
-    processes.push(apiserver);
     const caPem = await readFile(ca.cert);
     const adminPair = { cert: await readFile(admin.cert), key: await readFile(admin.key) };
-    await waitFor(
-      () => readyz(server, caPem, adminPair),
-      60_000,
-      async () => `kube-apiserver not ready after 60 s:\n${await apiserver.tail()}`,
-    );
+    /** Starts kube-apiserver (again, for a restart: same port, same etcd) and waits until it is ready. */
+    const launchApiServer = async () => {
+      const apiserver = startProcess(
+        'kube-apiserver',
+        join(binDir, 'kube-apiserver'),
+        [
+          `--etcd-servers=${etcdUrl}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          `--secure-port=${apiPort}`,
+          `--tls-cert-file=${serving.cert}`,
+          `--tls-private-key-file=${serving.key}`,
+          `--client-ca-file=${ca.cert}`,
+          `--service-account-key-file=${serviceAccount.pub}`,
+          `--service-account-signing-key-file=${serviceAccount.key}`,
+          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+          '--service-cluster-ip-range=10.0.0.0/24',
+          '--authorization-mode=RBAC',
+          '--disable-admission-plugins=ServiceAccount',
+          `--admission-control-config-file=${admissionConfig}`,
+          `--audit-policy-file=${auditPolicy}`,
+          `--audit-log-path=${auditLog}`,
+          '--audit-log-maxsize=0',
+          '--profiling=false',
+          '--v=1',
+        ],
+        dir,
+      );
+      processes.push(apiserver);
+      await waitFor(
+        () => readyz(server, caPem, adminPair),
+        60_000,
+        async () => `kube-apiserver not ready after 60 s:\n${await apiserver.tail()}`,
+      );
+      return apiserver;
+    };
+    let apiserver = await launchApiServer();
+    const restartApiServer = async () => {
+      processes.splice(processes.indexOf(apiserver), 1);
+      await apiserver.stop(3000);
+      apiserver = await launchApiServer();
+    };
     const kubeconfig = join(dir, 'kubeconfig');
     await writeFile(
       kubeconfig,
@@ -264,7 +276,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
     const kubectl = (args: string[], o: { input?: string } = {}) =>
       runCommand(join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args], { input: o.input });
-    return { dir, binDir, server, kubeconfig, ca, webhookClient, auditLog, kubectl, stop };
+    return { dir, binDir, server, kubeconfig, ca, webhookClient, auditLog, kubectl, restartApiServer, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -4,7 +4,7 @@ import { childState, summarizeChild } from '../../../src/reconcile/child-state.j
 
 describe('childState', () => {
   it('a Deployment is ready once the rollout is observed and every replica is available', () => {
-    const deployment = (status: object, generation = 2) => ({
+    const deployment = (status: Record<string, unknown>, generation = 2) => ({
       metadata: { generation },
       spec: { replicas: 2 },
       status,
