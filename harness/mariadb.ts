@@ -4,7 +4,7 @@
 // directory takes about 1.5 s, the server then listens about 0.35 s after start.
 import { execFile } from 'node:child_process';
 import { access, mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,7 @@ export interface MariaDbServer {
   restart(): Promise<void>;
   /** Stops it and removes its directory. */
   destroy(): Promise<void>;
+  isRunning(): boolean;
 }
 
 const run = promisify(execFile);
@@ -35,7 +36,13 @@ async function locate(binary: string): Promise<string> {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
   for (const dir of dirs.filter(Boolean)) {
     const candidate = join(dir, binary);
-    if (await access(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   throw new Error(`${binary} not found: install Debian's mariadb-server (apt-get install -y mariadb-server)`);
 }
@@ -109,6 +116,7 @@ export async function startMariaDb(options: { rootPassword?: string } = {}): Pro
       );
       server.startMs = Math.round(performance.now() - started);
     },
+    isRunning: () => running !== undefined,
     destroy: async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
@@ -120,7 +128,9 @@ export async function startMariaDb(options: { rootPassword?: string } = {}): Pro
     // account for the machine's host name, so the tests connect the way an operator would.
     const conn = await createConnection({ host, port, user: 'root', connectTimeout: 5000 });
     try {
-      await conn.query(`DELETE FROM mysql.global_priv WHERE User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1')`);
+      await conn.query(
+        `DELETE FROM mysql.global_priv WHERE User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1')`,
+      );
       await conn.query('FLUSH PRIVILEGES');
       for (const account of ["'root'@'localhost'", "'root'@'127.0.0.1'", "'root'@'::1'"])
         await conn.query(`ALTER USER ${account} IDENTIFIED BY ?`, [rootPassword]);
@@ -132,4 +142,54 @@ export async function startMariaDb(options: { rootPassword?: string } = {}): Pro
     throw error;
   }
   return server;
+}
+
+/** A TCP proxy on loopback that counts the connections it accepts: each is one attempt to connect. */
+export interface CountingProxy {
+  host: string;
+  port: number;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards every connection to `upstream`; when the upstream refuses (server stopped), closes the
+ * client's socket, as a dead server would look through a load balancer.
+ */
+export async function startCountingProxy(upstream: { host: string; port: number }): Promise<CountingProxy> {
+  let accepted = 0;
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    accepted++;
+    track(client);
+    // Only host and port: stream options named destroy or write would become the socket's own.
+    const server = connect({ host: upstream.host, port: upstream.port });
+    track(server);
+    // Ends pass through (pipe ends the other side once its data is written); errors tear down both.
+    client.pipe(server).pipe(client);
+    client.once('error', () => server.destroy());
+    server.once('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    host: '127.0.0.1',
+    port,
+    get accepted() {
+      return accepted;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -222,12 +222,12 @@ export class ExternalMariaDb {
   async drop(admin: AdminCredentials, site: Pick<SiteDatabase, 'database' | 'user'>): Promise<DropResult> {
     checkSiteIdentifiers(site);
     return this.#withConnection(admin, 'drop', [], async (conn) => {
-      const [{ users }]: [{ users: number | bigint }] = await conn.query(
-        "SELECT COUNT(*) AS users FROM mysql.user WHERE User = ? AND Host = '%'",
+      const [{ n: users }]: [{ n: number | bigint }] = await conn.query(
+        "SELECT COUNT(*) AS n FROM mysql.user WHERE User = ? AND Host = '%'",
         [site.user],
       );
-      const [{ databases }]: [{ databases: number | bigint }] = await conn.query(
-        'SELECT COUNT(*) AS databases FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      const [{ n: databases }]: [{ n: number | bigint }] = await conn.query(
+        'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
         [site.database],
       );
       await conn.query(`DROP USER IF EXISTS ${accountOf(site.user, conn)}`);
@@ -258,6 +258,9 @@ export class ExternalMariaDb {
           logParam: false,
           multipleStatements: false,
         });
+        // A socket that dies under a statement rejects the statement and also emits 'error' on the
+        // connection: unheard, that event would crash the process.
+        conn.on('error', () => {});
         const value = await work(conn);
         await conn.end();
         return value;
