@@ -150,6 +150,8 @@ export interface CountingProxy {
   port: number;
   /** Connections accepted so far. */
   readonly accepted: number;
+  /** Destroys every open connection, as a crash or a network cut would. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -185,6 +187,9 @@ export async function startCountingProxy(upstream: { host: string; port: number 
     port,
     get accepted() {
       return accepted;
+    },
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

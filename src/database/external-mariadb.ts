@@ -200,6 +200,12 @@ export class ExternalMariaDb {
     Pick<ExternalMariaDbOptions, 'breakers'>;
 
   constructor(options: ExternalMariaDbOptions = {}) {
+    for (const [name, value] of Object.entries({
+      connectTimeoutMs: options.connectTimeoutMs,
+      queryTimeoutMs: options.queryTimeoutMs,
+    }))
+      if (value !== undefined && !(Number.isFinite(value) && value > 0))
+        throw new RangeError(`${name} must be a positive number of milliseconds`);
     this.#options = {
       breakers: options.breakers,
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
@@ -252,7 +258,9 @@ export class ExternalMariaDb {
           user: admin.user,
           password: admin.password,
           connectTimeout: this.#options.connectTimeoutMs,
-          queryTimeout: this.#options.queryTimeoutMs,
+          // Not the connector's queryTimeout: it sends its `SET max_statement_time` without waiting
+          // for it, and a connection cut meanwhile rejects a promise nobody holds (an unhandled
+          // rejection ends the process). The same limit is set below, awaited.
           // The socket's silence limit: a server that stops answering mid-statement.
           socketTimeout: this.#options.queryTimeoutMs + this.#options.connectTimeoutMs,
           logParam: false,
@@ -261,6 +269,7 @@ export class ExternalMariaDb {
         // A socket that dies under a statement rejects the statement and also emits 'error' on the
         // connection: unheard, that event would crash the process.
         conn.on('error', () => {});
+        await conn.query(`SET SESSION max_statement_time = ${this.#options.queryTimeoutMs / 1000}`);
         const value = await work(conn);
         await conn.end();
         return value;

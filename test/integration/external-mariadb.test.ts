@@ -240,6 +240,51 @@ describe('the circuit breaker of a target', () => {
     expect(isConnectionError(error)).toBe(true);
   });
 
+  test('a connection cut under a statement fails the call as a connection error, and nothing else', async () => {
+    const proxy = await startCountingProxy(server);
+    try {
+      const provider = new ExternalMariaDb({
+        // The cut comes as the first statement is sent, after the provider has its connection.
+        connect: async (config) => {
+          const conn = await createConnection(config);
+          const query = conn.query.bind(conn);
+          conn.query = ((...args: Parameters<typeof query>) => {
+            proxy.cut();
+            return query(...args);
+          }) as typeof conn.query;
+          return conn;
+        },
+      });
+      const error = await provider
+        .ensure({ ...admin, host: proxy.host, port: proxy.port }, site('cut'))
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ connectionLevel: true });
+      // An 'error' event nobody listens to would surface as an uncaught exception by now.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a statement that outlasts the query timeout fails as a timeout (counts towards the breaker)', async () => {
+    const s = site('slow');
+    const locker = await createConnection({ ...admin });
+    // A global read lock makes CREATE DATABASE wait.
+    await locker.query('FLUSH TABLES WITH READ LOCK');
+    try {
+      const started = Date.now();
+      const error = await new ExternalMariaDb({ queryTimeoutMs: 1_000 })
+        .ensure(admin, s)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ER_STATEMENT_TIMEOUT', connectionLevel: true });
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await locker.query('UNLOCK TABLES');
+      await locker.end();
+    }
+    expect(() => new ExternalMariaDb({ queryTimeoutMs: Number.NaN })).toThrow(RangeError);
+  });
+
   test('server stopped: opens after 5 failures, no attempt while open, one probe when half-open, closes once the server is back', async () => {
     const proxy = await startCountingProxy(server);
     const openMs = 2_000;
