@@ -71,7 +71,6 @@ export interface CircuitBreakersOptions {
 
 interface Entry {
   policy: CircuitBreakerPolicy;
-  breaker: ConsecutiveBreaker;
   state: BreakerState;
   retryAt?: Date;
   lastFailure?: unknown;
@@ -168,9 +167,11 @@ export class CircuitBreakers {
   #entry(target: string): Entry {
     const existing = this.#entries.get(target);
     if (existing) return existing;
-    const breaker = new ConsecutiveBreaker(this.#threshold);
-    const policy = circuitBreaker(handleWhen(this.#isFailure), { halfOpenAfter: this.#openMs, breaker });
-    const created: Entry = { policy, breaker, state: 'closed' };
+    const policy = circuitBreaker(handleWhen(this.#isFailure), {
+      halfOpenAfter: this.#openMs,
+      breaker: new ConsecutiveBreaker(this.#threshold),
+    });
+    const created: Entry = { policy, state: 'closed' };
     // cockatiel records the opening time with Date.now() just before it emits: the same clock.
     policy.onBreak((reason) => {
       created.retryAt = new Date(Date.now() + this.#openMs);

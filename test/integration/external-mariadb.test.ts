@@ -5,12 +5,7 @@
 // proxy in front of the server), and closes again once the server is back.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createConnection, type Connection } from 'mariadb';
-import {
-  startCountingProxy,
-  startMariaDb,
-  type CountingProxy,
-  type MariaDbServer,
-} from '../../harness/mariadb.js';
+import { startCountingProxy, startMariaDb, type MariaDbServer } from '../../harness/mariadb.js';
 import { freePort } from '../../harness/control-plane.js';
 import {
   ExternalMariaDb,
@@ -240,16 +235,20 @@ describe('the circuit breaker of a target', () => {
     expect(isConnectionError(error)).toBe(true);
   });
 
-  test('a connection cut under a statement fails the call as a connection error, and nothing else', async () => {
+  test.each([
+    ['while the connection is idle', true],
+    ['under a statement', false],
+  ])('a connection cut %s fails the call as a connection error, and nothing else', async (_, idle) => {
     const proxy = await startCountingProxy(server);
     try {
       const provider = new ExternalMariaDb({
-        // The cut comes as the first statement is sent, after the provider has its connection.
+        // The cut comes with the first statement, once the provider holds its connection.
         connect: async (config) => {
           const conn = await createConnection(config);
           const query = conn.query.bind(conn);
-          conn.query = ((...args: Parameters<typeof query>) => {
+          conn.query = (async (...args: Parameters<typeof query>) => {
             proxy.cut();
+            if (idle) await new Promise((resolve) => setTimeout(resolve, 100));
             return query(...args);
           }) as typeof conn.query;
           return conn;
