@@ -7,6 +7,7 @@
 // Identifiers cannot be placeholders, so they are checked (the S-DB-2 alphabet and limits, not a
 // name of the server itself) before any connection is made, and escaped as well. Passwords only
 // ever travel as placeholders and never appear in an error message.
+import { createHash } from 'node:crypto';
 import { createConnection, type Connection, type ConnectionConfig } from 'mariadb';
 import {
   DATABASE_IDENTIFIER,
@@ -163,18 +164,23 @@ export interface ObservedSite {
   grant: boolean;
 }
 
+/** What IDENTIFIED BY stores for mysql_native_password (MariaDB's PASSWORD()): `*` + SHA1(SHA1(pw)). */
+export function nativePasswordHash(password: string): string {
+  if (password === '') return '';
+  const inner = createHash('sha1').update(password, 'utf8').digest();
+  return `*${createHash('sha1').update(inner).digest('hex').toUpperCase()}`;
+}
+
 async function observe(conn: Connection, site: SiteDatabase): Promise<ObservedSite> {
   const schemata: { charset: string; collation: string }[] = await conn.query(
     'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation ' +
       'FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
     [site.database],
   );
-  // PASSWORD() is the mysql_native_password hash that IDENTIFIED BY stores: an account with another
-  // plugin (ed25519, parsec) never matches, and is given the Secret's password again.
-  const users: { passwordMatches: number | bigint; maxConnections: number | bigint }[] = await conn.query(
-    'SELECT authentication_string = PASSWORD(?) AS passwordMatches, max_user_connections AS maxConnections ' +
+  const users: { plugin: string; hash: string; maxConnections: number | bigint }[] = await conn.query(
+    'SELECT plugin, authentication_string AS hash, max_user_connections AS maxConnections ' +
       "FROM mysql.user WHERE User = ? AND Host = '%'",
-    [site.password, site.user],
+    [site.user],
   );
   const grants: Record<string, unknown>[] = await conn.query(
     "SELECT * FROM mysql.db WHERE Host = '%' AND Db = ? AND User = ?",
@@ -188,7 +194,10 @@ async function observe(conn: Connection, site: SiteDatabase): Promise<ObservedSi
   return {
     database: schema && { charset: schema.charset, collation: schema.collation },
     user: user && {
-      passwordMatches: Number(user.passwordMatches) === 1,
+      // Compared here, so that no statement but CREATE/ALTER USER carries the password. An account
+      // with another plugin (ed25519, parsec) never matches, and is given the Secret's password again.
+      passwordMatches:
+        user.plugin === 'mysql_native_password' && user.hash === nativePasswordHash(site.password),
       maxConnections: Number(user.maxConnections),
     },
     grant: privileges.length > 0 && privileges.every(([, value]) => value === 'Y'),

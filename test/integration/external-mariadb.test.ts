@@ -9,6 +9,7 @@ import { startCountingProxy, startMariaDb, type MariaDbServer } from '../../harn
 import { freePort } from '../../harness/control-plane.js';
 import {
   ExternalMariaDb,
+  nativePasswordHash,
   targetOf,
   type AdminCredentials,
   type SiteDatabase,
@@ -93,6 +94,13 @@ describe('ensure and drop on a real server', () => {
       'GRANT ALL PRIVILEGES ON `\\_0badc0de\\_create\\_example\\_com`.* TO `u0badc0de_create_example_com`@`%`',
     );
     expect(grants.join('\n')).toMatch(/WITH MAX_USER_CONNECTIONS 100/);
+  });
+
+  test('nativePasswordHash is what the server stores for IDENTIFIED BY', async () => {
+    for (const password of ['', 'p', "it's a pässwörd \\ with `quotes`"]) {
+      const [{ hash }] = await root.query('SELECT PASSWORD(?) AS hash', [password]);
+      expect(nativePasswordHash(password)).toBe(hash);
+    }
   });
 
   test('a second run changes nothing; a changed password is applied', async () => {
