@@ -30,8 +30,12 @@ let admin: AdminCredentials;
 let root: Connection;
 
 beforeAll(async () => {
+  const started = performance.now();
   server = await startMariaDb();
-  console.log(`mariadbd listening ${server.startMs} ms after spawn`);
+  console.log(
+    `mariadb: data directory, start and root password in ${Math.round(performance.now() - started)} ms; ` +
+      `mariadbd listening ${server.startMs} ms after spawn`,
+  );
   admin = { host: server.host, port: server.port, user: server.rootUser, password: server.rootPassword };
   root = await createConnection({ ...admin });
   // Its socket dies when a test stops the server.
@@ -284,7 +288,8 @@ describe('the circuit breaker of a target', () => {
         .ensure(admin, s)
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ER_STATEMENT_TIMEOUT', connectionLevel: true });
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // The socket timeout would take 6 s: the server ended the statement itself.
+      expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await locker.query('UNLOCK TABLES');
       await locker.end();
@@ -364,7 +369,8 @@ describe('the circuit breaker of a target', () => {
         `breaker figures: attempts while open ${attemptsWhileOpen}; mariadbd restart ${server.startMs} ms; ` +
           `recovered ${recovered - restarted} ms after the restart (open interval ${openMs} ms, ${refusals} refusal(s) meanwhile)`,
       );
-      expect(recovered - restarted).toBeLessThan(openMs + 1_000);
+      // At most the rest of the open interval, then one probe (slack for a loaded machine).
+      expect(recovered - restarted).toBeLessThan(openMs + 3_000);
     } finally {
       await proxy.close();
       if (!server.isRunning()) await server.restart();
