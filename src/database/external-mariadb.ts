@@ -269,14 +269,14 @@ export class ExternalMariaDb {
           connectTimeout: this.#options.connectTimeoutMs,
           // Not the connector's queryTimeout: it sends its `SET max_statement_time` without waiting
           // for it, and a connection cut meanwhile rejects a promise nobody holds (an unhandled
-          // rejection ends the process). The same limit is set below, awaited.
-          // The socket's silence limit: a server that stops answering mid-statement.
+          // rejection ends the process). The same limit is set below, awaited. The socket timeout
+          // catches a server that stops answering altogether.
           socketTimeout: this.#options.queryTimeoutMs + this.#options.connectTimeoutMs,
           logParam: false,
           multipleStatements: false,
         });
-        // A socket that dies under a statement rejects the statement and also emits 'error' on the
-        // connection: unheard, that event would crash the process.
+        // A socket that dies between statements emits 'error' on the connection (one that dies
+        // under a statement rejects it): unheard, that event would crash the process.
         conn.on('error', () => {});
         await conn.query(`SET SESSION max_statement_time = ${this.#options.queryTimeoutMs / 1000}`);
         const value = await work(conn);
