@@ -4,8 +4,9 @@ import tseslint from 'typescript-eslint';
 // The layers of src/ (README "Layout"): each folder and the folders of src/ it may import.
 // The arrows point one way, so there is no cycle between folders: api imports nothing of ours;
 // defaults, policies and builders are pure (no I/O); admission is the engine over them; webhooks
-// serve it; kube does all the I/O; controller and reconcile use both; cli wires everything, and
-// nothing imports cli. Nothing in src/ imports the test and dev tooling around it.
+// serve it; kube does the I/O with the API server and database the SQL with external MariaDB
+// servers; controller and reconcile use them; cli wires everything, and nothing imports cli.
+// Nothing in src/ imports the test and dev tooling around it.
 const LAYERS = {
   api: [],
   defaults: ['api'],
@@ -14,8 +15,9 @@ const LAYERS = {
   admission: ['api', 'defaults', 'policies'],
   webhooks: ['api', 'admission'],
   kube: ['api'],
-  reconcile: ['api', 'defaults', 'policies', 'builders', 'admission', 'kube'],
-  controller: ['api', 'defaults', 'policies', 'builders', 'admission', 'reconcile', 'kube'],
+  database: ['api'],
+  reconcile: ['api', 'defaults', 'policies', 'builders', 'admission', 'kube', 'database'],
+  controller: ['api', 'defaults', 'policies', 'builders', 'admission', 'reconcile', 'kube', 'database'],
 };
 const OUTSIDE_SRC = ['harness', 'benchmarks', 'scripts', 'test'];
 

@@ -1,6 +1,9 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure functions, CLI, webhook over real HTTPS) runs files in parallel;
+const MARIADB_TESTS = 'test/integration/*-mariadb.test.ts';
+
+// Three projects: `unit` (pure functions, CLI, webhook over real HTTPS) runs files in parallel;
+// `mariadb` (integration against a real MariaDB server each file starts itself: no control plane);
 // `cluster` (test/integration, test/e2e) shares one real control plane per run (global setup)
 // and runs its files one at a time, each test in its own namespace.
 export default defineConfig({
@@ -15,8 +18,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'mariadb',
+          include: [MARIADB_TESTS],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'cluster',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, MARIADB_TESTS],
           globalSetup: ['test/harness/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,

@@ -1,10 +1,6 @@
 // Generated database identifiers (API.md §4). The hash is taken over `<namespace>/<siteName>`,
 // not metadata.name, so the name is known at CREATE even when the client used generateName.
-
-/** MariaDB/MySQL identifier limits: database names 64, user names 32 (MySQL ≥ 5.7.8 and MariaDB). */
-export const DATABASE_NAME_LIMIT = 64;
-export const DATABASE_USER_LIMIT = 32;
-export const DATABASE_IDENTIFIER = /^[A-Za-z0-9_]+$/;
+import { DATABASE_NAME_LIMIT, DATABASE_USER_LIMIT } from '../api/database-identifiers.js';
 
 // Printable ASCII covers host names; anything else takes the encoder.
 const ASCII = /^[ -~]*$/;

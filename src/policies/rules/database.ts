@@ -11,8 +11,9 @@ import {
   DATABASE_IDENTIFIER,
   DATABASE_NAME_LIMIT,
   DATABASE_USER_LIMIT,
-  defaultDatabaseIdentifiers,
-} from '../../defaults/database-names.js';
+  isReservedDatabaseIdentifier,
+} from '../../api/database-identifiers.js';
+import { defaultDatabaseIdentifiers } from '../../defaults/database-names.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
 import { describeOther } from './others.js';
 import { namespaceOf } from '../../api/namespaces.js';
@@ -88,15 +89,6 @@ function checkIdentifier(path: string, value: string | undefined, limit: number)
     : [deny(path, `"${value}" may only contain A-Z, a-z, 0-9 and _`)];
 }
 
-/** Names MariaDB itself uses (compared without case); anything starting with `mysql` too. */
-const RESERVED_IDENTIFIERS = new Set([
-  'mysql',
-  'sys',
-  'information_schema',
-  'performance_schema',
-  'root',
-  'mariadb.sys',
-]);
 /** The shapes of generated names (`_<hash>_…`, `u<hash>_…`): only the site they were made for may use one. */
 const GENERATED_FORM = { databaseName: /^_[0-9a-f]{8}_/i, databaseUser: /^u[0-9a-f]{8}_/i } as const;
 
@@ -119,7 +111,7 @@ function checkIdentifierOwnership(
   if (value === undefined) return [];
   const path = `spec.dbConfig.${field}`;
   const key = identifierKey(value);
-  if (RESERVED_IDENTIFIERS.has(key) || key.startsWith('mysql'))
+  if (isReservedDatabaseIdentifier(value))
     return [deny(path, `"${value}" is reserved by the database server; choose another`, 'Forbidden')];
   if (GENERATED_FORM[field].test(value) && value !== owner.generated()[field])
     return [

@@ -1,0 +1,24 @@
+// Database identifiers a site may name (API.md §4, S-DB-2): one definition for admission, the
+// generated defaults and the external provider, which splices them into SQL where placeholders
+// cannot go.
+
+/** MariaDB/MySQL identifier limits: database names 64, user names 32 (MySQL ≥ 5.7.8 and MariaDB). */
+export const DATABASE_NAME_LIMIT = 64;
+export const DATABASE_USER_LIMIT = 32;
+export const DATABASE_IDENTIFIER = /^[A-Za-z0-9_]+$/;
+
+/** Names MariaDB itself uses (compared without case); anything starting with `mysql` too. */
+const RESERVED_IDENTIFIERS = new Set([
+  'mysql',
+  'sys',
+  'information_schema',
+  'performance_schema',
+  'root',
+  'mariadb.sys',
+]);
+
+/** Whether a database or user name belongs to the server itself (S-DB-3). */
+export function isReservedDatabaseIdentifier(identifier: string): boolean {
+  const key = identifier.toLowerCase();
+  return RESERVED_IDENTIFIERS.has(key) || key.startsWith('mysql');
+}
