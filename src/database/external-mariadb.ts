@@ -13,6 +13,7 @@ import {
   DATABASE_IDENTIFIER,
   DATABASE_NAME_LIMIT,
   DATABASE_USER_LIMIT,
+  grantPattern,
   isReservedDatabaseIdentifier,
 } from '../api/database-identifiers.js';
 import type { CircuitBreakers } from './circuit-breakers.js';
@@ -93,15 +94,6 @@ export function checkSiteIdentifiers(site: Pick<SiteDatabase, 'database' | 'user
   };
   check('database', site.database, DATABASE_NAME_LIMIT);
   check('user', site.user, DATABASE_USER_LIMIT);
-}
-
-/**
- * The database as a GRANT's ON clause reads it: there `_` and `%` are wildcards, so a grant on
- * `a_b`.* would also cover `axb`, and a name of underscores only would cover every database of its
- * length: another tenant's. Escaped, the grant covers exactly one database.
- */
-export function grantPattern(database: string): string {
-  return database.replace(/[\\_%]/g, '\\$&');
 }
 
 /** The account `'user'@'%'`, quoted as strings by the connector. */

@@ -3,6 +3,7 @@
 // mariadb-operator's api/v1alpha1 (database_types.go, user_types.go, grant_types.go,
 // mariadb_types.go; SQLTemplate.cleanupPolicy in base_types.go).
 import { portNumber, type DatabaseConfig } from '../../api/common.js';
+import { grantPattern } from '../../api/database-identifiers.js';
 import type { Child } from '../child.js';
 import { siteMetadata, type SiteContext } from './context.js';
 
@@ -137,7 +138,9 @@ export function databaseObjects(context: SiteContext): Child[] {
       spec: {
         mariaDbRef: ref,
         privileges: ['ALL PRIVILEGES'],
-        database,
+        // Escaped: in a GRANT, `_` is a wildcard, and a grant on `____`.* would cover another
+        // tenant's database of that length (mariadb-operator only backticks the name).
+        database: grantPattern(database),
         table: '*',
         username: account,
         host: '%',

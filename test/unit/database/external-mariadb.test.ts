@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { grantPattern } from '../../../src/api/database-identifiers.js';
 import {
   checkSiteIdentifiers,
   ensureStatements,
-  grantPattern,
   targetOf,
   type ObservedSite,
   type Quoting,
