@@ -65,6 +65,46 @@ const stop = (code: number) =>
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+/** What the controller made of the examples, and the status conditions it wrote. */
+async function showChildren(cp: ControlPlane): Promise<void> {
+  const selector = 'app.kubernetes.io/managed-by=frappe-admission';
+  const kinds = 'pvc,configmap,secret,service,statefulset,deployment,job,ingress';
+  // The controller works in a few seconds; wait until the site's status says it got that far.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const phase = await cp.kubectl(['get', 'fs', 'acme', '-n', 'erp', '-o', 'jsonpath={.status.phase}']);
+    const init = await cp.kubectl(['get', 'job', '-n', 'erp', '-l', selector, '-o', 'name']);
+    if (phase.stdout !== '' && init.stdout.includes('erpnext-init-')) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const children = await cp.kubectl(['get', kinds, '-n', 'erp', '-l', selector]);
+  say(
+    `\n$ kubectl get ${kinds} -n erp -l ${selector}   # made by the controller\n${children.stdout.trimEnd()}`,
+  );
+  const owners = await cp.kubectl(['get', 'fb,fs', '-n', 'erp']);
+  say(`\n$ kubectl get fb,fs -n erp\n${owners.stdout.trimEnd()}`);
+  for (const [kind, name] of [
+    ['fb', 'erpnext'],
+    ['fs', 'acme'],
+  ] as const) {
+    const conditions = await cp.kubectl([
+      'get',
+      kind,
+      name,
+      '-n',
+      'erp',
+      '-o',
+      'jsonpath={range .status.conditions[*]}{.type}{"\\t"}{.status}{"\\t"}{.reason}{"\\t"}{.message}{"\\n"}{end}',
+    ]);
+    say(`\n${kind} ${name} conditions (type, status, reason, message):\n${conditions.stdout.trimEnd()}`);
+  }
+  say(
+    '\nThis local control plane has no kubelet, so no pod ever runs: the workloads stay at 0 ready and ' +
+      'the bench Provisioning; without mariadb-operator the site says so (DatabaseReady False). In a ' +
+      'cluster the same objects run, and Ready turns True.',
+  );
+}
+
 try {
   say(`control plane ready (${elapsed()}): ${plane.server || 'existing cluster'}`);
   await installCrds(plane);
@@ -72,7 +112,8 @@ try {
   say(`CRDs installed (${elapsed()}): ${crds.join(', ')}`);
   webhook = await startWebhookProcess(plane);
   say(
-    `webhooks serving at ${webhook.url} and registered (${elapsed()}); server log: ${webhook.process.logFile}`,
+    `webhooks serving at ${webhook.url} and registered, the controller running in the same process ` +
+      `(${elapsed()}); server log: ${webhook.process.logFile}`,
   );
 
   await plane.kubectl(['create', 'namespace', 'erp']);
@@ -94,6 +135,7 @@ try {
     say(`\n${kind} ${name}: the webhook wrote ${added.length} top-level defaults: ${added.join(', ')}`);
     say(`  e.g. spec.dbConfig = ${JSON.stringify(stored.spec.dbConfig)}`);
   }
+  await showChildren(plane);
   const denied = await plane.kubectl(['apply', '-f', join(root, 'examples', 'invalid-site.yaml')]);
   say(
     `\n$ kubectl apply -f examples/invalid-site.yaml   # intentionally invalid (exit code ${denied.code})\n${denied.stderr.replaceAll('] ; ', ']\n    ').replaceAll(']; ', '];\n    ')}`,
