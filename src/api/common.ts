@@ -214,6 +214,23 @@ export function portNumber(value: unknown): number | undefined {
   return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
 }
 
+export const JobRetryStatus = Type.Object(
+  {
+    job: Type.String({ description: 'The Job (and the generation it ran for) the failures count against.' }),
+    failures: Type.Integer({ description: 'Failed runs so far; a spec change starts the count over.' }),
+    failedUid: Type.Optional(Type.String({ description: 'uid of the last failed Job counted.' })),
+    retryAt: Type.Optional(
+      Type.String({ description: 'When the failed Job is created again.', format: 'date-time' }),
+    ),
+    lastError: Type.Optional(Type.String({ description: 'Why the last run failed.' })),
+  },
+  {
+    description:
+      'Retries of a failed init Job, with exponential backoff; kept in status so a restart of the operator does not reset them.',
+  },
+);
+export type JobRetryStatus = Static<typeof JobRetryStatus>;
+
 export const Condition = Type.Object(
   {
     type: Type.String({ description: 'Type of the condition: Ready, Reconciling, Stalled or a detail.' }),

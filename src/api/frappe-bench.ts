@@ -5,6 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   Conditions,
   DatabaseConfig,
+  JobRetryStatus,
   OpaqueObject,
   PodConfig,
   Quantity,
@@ -318,6 +319,7 @@ export const FrappeBenchStatus = Type.Object(
     initializedConfigHash: Type.Optional(
       Type.String({ description: 'Hash of the configuration the init Job last completed for.' }),
     ),
+    initJobRetry: Type.Optional(JobRetryStatus),
   },
   { description: 'Observed state of the bench.' },
 );

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   Conditions,
   DatabaseConfig,
+  JobRetryStatus,
   IMMUTABLE_DATABASE_FIELDS,
   Name,
   PodConfig,
@@ -208,11 +209,19 @@ export const FrappeSiteStatus = Type.Object(
           database: Type.Optional(Type.String({ description: 'Database name.' })),
           secretName: Type.Optional(Type.String({ description: 'Secret with the database password.' })),
           lastError: Type.Optional(Type.String({ description: 'Last provisioning error.' })),
+          provisioned: Type.Optional(
+            Type.String({
+              description:
+                'External provider: a hash of the server, names and password the database was last made for; ' +
+                'unchanged means no connection is needed.',
+            }),
+          ),
         },
         { description: "State of the site's database." },
       ),
     ),
     installedApps: Type.Optional(Type.Array(Type.String(), { description: 'Apps installed on the site.' })),
+    initJobRetry: Type.Optional(JobRetryStatus),
   },
   { description: 'Observed state of the site.' },
 );

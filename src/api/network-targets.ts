@@ -15,13 +15,18 @@ const BLOCKED_NAMES = new Set([
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/;
 
-/** Why the operator must not connect to this host, or undefined when it may. */
-export function blockedHostProblem(host: string): string | undefined {
+/**
+ * Why the operator must not connect to this host, or undefined when it may. `allowed` lists hosts
+ * the platform vouches for (operator config allowedDatabaseHosts, e.g. a database proxy sidecar on
+ * 127.0.0.1 in the operator's pod).
+ */
+export function blockedHostProblem(host: string, allowed: readonly string[] = []): string | undefined {
   const name = host
     .trim()
     .toLowerCase()
     .replace(/\.$/, '')
     .replace(/^\[(.*)\]$/, '$1');
+  if (allowed.includes(name)) return undefined;
   if (BLOCKED_NAMES.has(name) || name.endsWith('.localhost'))
     return `${host} is the operator's own host, the API server or a metadata service`;
   const v4 = IPV4.exec(name);

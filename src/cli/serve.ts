@@ -142,6 +142,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         admission,
         config,
         metrics: createControllerMetrics(registry),
+        registry,
         logger: controllerLogger,
         identity,
         concurrency,

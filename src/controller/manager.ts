@@ -5,6 +5,9 @@
 // object is queued again each resync period. Reconciles run only while leading.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { CircuitBreakers } from '../database/circuit-breakers.js';
+import { ExternalMariaDb } from '../database/external-mariadb.js';
 import type { AdmissionContext } from '../admission/context.js';
 import type { OperatorConfig } from '../defaults/config.js';
 import { eventRecorder } from '../kube/events.js';
@@ -26,6 +29,8 @@ export interface ControllerOptions {
   admission: AdmissionContext;
   config: OperatorConfig;
   metrics: ControllerMetrics;
+  /** Where the circuit breakers register their metrics (the /metrics registry). */
+  registry?: Registry;
   logger: Logger;
   /** This process, as Events' reportingInstance. */
   identity: string;
@@ -58,6 +63,17 @@ function errorType(error: unknown): string {
 export function createController(options: ControllerOptions): Controller {
   const { logger, metrics } = options;
   const writes = kubeWrites(options.http);
+  const breakers = new CircuitBreakers({
+    registry: options.registry,
+    openMs: options.config.circuitBreakerOpenSeconds * 1000,
+  });
+  breakers.onTransition((transition) =>
+    logger.warn(
+      { target: transition.target, from: transition.from, to: transition.to },
+      'database circuit breaker',
+    ),
+  );
+  const externalDatabase = new ExternalMariaDb({ breakers });
   const applied = new AppliedRecord();
   let children: ChildInformers | undefined;
   let running = false;
@@ -77,6 +93,8 @@ export function createController(options: ControllerOptions): Controller {
       applied,
       now: () => new Date(),
       password: () => randomBytes(24).toString('base64url'),
+      random: Math.random,
+      externalDatabase,
       logger,
     };
   };

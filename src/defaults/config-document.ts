@@ -14,7 +14,15 @@ const STRING_KEYS = [
   'tlsIssuer',
 ] as const;
 const BOOLEAN_KEYS = ['allowIngressSnippets', 'allowPrivilegedSecurityContexts'] as const;
-const LIST_KEYS = ['sharedNamespaces', 'deniedIngressAnnotations'] as const;
+const LIST_KEYS = ['sharedNamespaces', 'deniedIngressAnnotations', 'allowedDatabaseHosts'] as const;
+/** Whole numbers with their least allowed value. */
+const INTEGER_KEYS = {
+  jobTTLSeconds: 0,
+  jobRetryLimit: 1,
+  jobRetryBaseSeconds: 1,
+  jobRetryMaxSeconds: 1,
+  circuitBreakerOpenSeconds: 1,
+} as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -29,7 +37,7 @@ export function operatorConfigFrom(document: unknown): OperatorConfig {
   const known = new Set<string>([
     'profile',
     'mariadbRef',
-    'jobTTLSeconds',
+    ...Object.keys(INTEGER_KEYS),
     ...STRING_KEYS,
     ...BOOLEAN_KEYS,
     ...LIST_KEYS,
@@ -66,12 +74,15 @@ export function operatorConfigFrom(document: unknown): OperatorConfig {
   const badNamespace = overrides.sharedNamespaces?.find((namespace) => !isDnsLabel(namespace));
   if (badNamespace !== undefined)
     throw new ConfigError(`sharedNamespaces: "${badNamespace}" is not a namespace name`);
-  if (doc.jobTTLSeconds !== undefined) {
-    if (!Number.isInteger(doc.jobTTLSeconds) || (doc.jobTTLSeconds as number) < 0) {
-      throw new ConfigError('jobTTLSeconds: must be a non-negative integer');
-    }
-    overrides.jobTTLSeconds = doc.jobTTLSeconds as number;
+  for (const [key, least] of Object.entries(INTEGER_KEYS) as [keyof typeof INTEGER_KEYS, number][]) {
+    const value = doc[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || (value as number) < least)
+      throw new ConfigError(`${key}: must be a whole number ≥ ${least}`);
+    overrides[key] = value as number;
   }
+  if ((overrides.jobRetryMaxSeconds ?? Infinity) < (overrides.jobRetryBaseSeconds ?? 0))
+    throw new ConfigError('jobRetryMaxSeconds: must be at least jobRetryBaseSeconds');
   if (doc.mariadbRef !== undefined) overrides.mariadbRef = mariadbRefFrom(doc.mariadbRef);
   return operatorConfig(profile as ProfileName, overrides);
 }

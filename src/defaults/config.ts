@@ -19,6 +19,19 @@ export interface OperatorConfig {
   ingressClassName?: string;
   tlsIssuer?: string;
   jobTTLSeconds: number;
+  /** Failed runs of an init Job before the object is Stalled (default 5). */
+  jobRetryLimit: number;
+  /** Delay before a failed init Job runs again, doubled after each failure (default 10 s)… */
+  jobRetryBaseSeconds: number;
+  /** …up to this (default 600 s). */
+  jobRetryMaxSeconds: number;
+  /**
+   * Database hosts the operator may connect to although S-DB-1 would deny them (loopback, link-local),
+   * e.g. a database proxy sidecar on 127.0.0.1 in the operator's pod. Exact host names, lower case.
+   */
+  allowedDatabaseHosts: string[];
+  /** How long an external database server's open circuit refuses connections (default 30 s). */
+  circuitBreakerOpenSeconds: number;
   /**
    * Namespaces whose MariaDBs and Secrets any tenant may reference (S-REF-3), e.g. a platform's
    * `databases`. The namespace of mariadbRef above is always shared. Default: none.
@@ -78,6 +91,11 @@ export function operatorConfig(
     mariadbRef: { name: 'frappe-mariadb' },
     storageSize: '10Gi',
     jobTTLSeconds: 3600,
+    jobRetryLimit: 5,
+    jobRetryBaseSeconds: 10,
+    jobRetryMaxSeconds: 600,
+    circuitBreakerOpenSeconds: 30,
+    allowedDatabaseHosts: [],
     sharedNamespaces: [],
     allowIngressSnippets: false,
     deniedIngressAnnotations: [],

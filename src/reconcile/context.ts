@@ -12,6 +12,7 @@ import type { KubeHttp } from '../kube/kube-http.js';
 import type { Writes } from '../kube/writes.js';
 import type { ChildKind } from '../kube/resources.js';
 import type { ChildSummary } from './child-state.js';
+import type { ExternalMariaDb } from '../database/external-mariadb.js';
 
 /** The children the caches hold; implemented by the controller's child informers. */
 export interface ChildLookup {
@@ -35,6 +36,10 @@ export interface ReconcileContext {
   now(): Date;
   /** A new crypto-random password. */
   password(): string;
+  /** Uniform in [0, 1): jitter. */
+  random(): number;
+  /** The external provider's SQL client, behind its circuit breakers (src/database). */
+  externalDatabase?: Pick<ExternalMariaDb, 'ensure' | 'drop'>;
   logger?: Logger;
 }
 

@@ -5,7 +5,13 @@ import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import type { Child } from '../child.js';
 import { siteContext } from './context.js';
-import { databaseEndpoint, databaseObjects, type DatabaseEndpoint } from './database.js';
+import {
+  databaseAccount,
+  databaseEndpoint,
+  databaseName,
+  databaseObjects,
+  type DatabaseEndpoint,
+} from './database.js';
 import { dropJob } from './drop-job.js';
 import { siteIngress } from './ingress.js';
 import { initJob } from './init-job.js';
@@ -13,7 +19,16 @@ import { siteRoute, wantsRoute } from './route.js';
 import { adminSecret, databasePasswordSecret, dedicatedRootSecret, initSecret } from './secrets.js';
 
 export type { DatabaseEndpoint } from './database.js';
-export { databaseAccount } from './database.js';
+export { databaseAccount };
+
+/** The database and the account a site's Frappe uses (what an external server must have). */
+export function siteDatabaseAccount(
+  site: FrappeSite,
+  bench: FrappeBench,
+): { database: string; user: string } {
+  const context = siteContext(site, bench);
+  return { database: databaseName(context), user: databaseAccount(context) };
+}
 
 export interface SiteBuildOptions {
   jobTTLSeconds: number;

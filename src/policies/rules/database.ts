@@ -21,7 +21,11 @@ import { namespaceOf } from '../../api/namespaces.js';
 const NOT_YET_SUPPORTED = new Set(['postgres', 'sqlite']);
 
 /** Provider and mode, the settings each allows, and the port (S-DB-1 / B-DB-1). */
-export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefined): Finding[] {
+export function checkDatabaseProvider(
+  path: string,
+  db: DatabaseConfig | undefined,
+  allowedHosts: readonly string[] = [],
+): Finding[] {
   if (!db) return [];
   const findings: Finding[] = [];
   const { provider, mode } = db;
@@ -70,7 +74,7 @@ export function checkDatabaseProvider(path: string, db: DatabaseConfig | undefin
       ),
     );
   }
-  const blocked = typeof db.host === 'string' ? blockedHostProblem(db.host) : undefined;
+  const blocked = typeof db.host === 'string' ? blockedHostProblem(db.host, allowedHosts) : undefined;
   if (blocked) findings.push(deny(`${path}.host`, `${blocked}: name the database server`, 'Forbidden'));
   if (db.port !== undefined && portNumber(db.port) === undefined) {
     findings.push(
@@ -151,7 +155,8 @@ export const databaseRules = [
       'postgres; external needs connectionSecretRef; postgres and sqlite are not supported yet; port is 1-65535 ' +
       '(a string of digits, as the Go operator took it, is accepted); host is not loopback, link-local, a ' +
       'metadata service or the API server (the operator would connect there).',
-    check: ({ object: { spec } }) => checkDatabaseProvider('spec.dbConfig', spec.dbConfig),
+    check: ({ object: { spec }, config }) =>
+      checkDatabaseProvider('spec.dbConfig', spec.dbConfig, config.allowedDatabaseHosts),
   }),
   rule<FrappeSite>({
     id: 'S-DB-2',
@@ -197,7 +202,8 @@ export const databaseRules = [
     kind: 'FrappeBench',
     operations: CREATE_UPDATE,
     summary: "The bench's dbConfig obeys S-DB-1 (it is the default of its sites).",
-    check: ({ object: { spec } }) => checkDatabaseProvider('spec.dbConfig', spec.dbConfig),
+    check: ({ object: { spec }, config }) =>
+      checkDatabaseProvider('spec.dbConfig', spec.dbConfig, config.allowedDatabaseHosts),
   }),
   rule<FrappeBench>({
     id: 'B-DB-2',

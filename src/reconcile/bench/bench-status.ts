@@ -4,6 +4,7 @@ import type { FrappeBench, FrappeBenchStatus } from '../../api/frappe-bench.js';
 import type { Child } from '../../builders/child.js';
 import type { ChildState } from '../child-state.js';
 import { detail, nextConditions, summaryConditions, type ConditionInput } from '../conditions.js';
+import { initJobCondition, type JobRetryDecision } from '../job-retry.js';
 
 export interface BenchSnapshot {
   bench: FrappeBench;
@@ -14,6 +15,7 @@ export interface BenchSnapshot {
   initialized: boolean;
   /** The init Job's state, when it exists. */
   initJob: ChildState | undefined;
+  initRetry: JobRetryDecision;
   workerScaling: NonNullable<FrappeBenchStatus['workerScaling']>;
   /** Workers that asked for autoscaling but run static because KEDA is not installed. */
   staticForLackOfKeda: string[];
@@ -50,6 +52,10 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
   const scaledObjects = of('ScaledObject');
   const { initialized } = snapshot;
 
+  const init = initJobCondition(initialized, snapshot.initJob, snapshot.initRetry, {
+    done: { reason: 'Initialized', message: `configuration ${snapshot.configHash} written` },
+    waiting: `writing configuration ${snapshot.configHash}`,
+  });
   const details: ConditionInput[] = [
     partCondition('StorageReady', storage, { ok: 'Bound', not: 'VolumePending' }, 'no volume'),
     partCondition(
@@ -58,16 +64,7 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
       { ok: 'RedisReady', not: 'RedisNotReady' },
       'an external Redis is used',
     ),
-    detail(
-      'InitJobComplete',
-      initialized,
-      { ok: 'Initialized', not: snapshot.initJob?.failed ? 'InitJobFailed' : 'Initializing' },
-      initialized
-        ? `configuration ${snapshot.configHash} written`
-        : snapshot.initJob?.failed
-          ? `the init Job failed: ${snapshot.initJob.message ?? 'see its logs'}`
-          : `writing configuration ${snapshot.configHash}`,
-    ),
+    init.condition,
     partCondition(
       'ComponentsReady',
       workloads,
@@ -88,13 +85,14 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
           'no worker is autoscaled',
         ),
   ];
-  const failed = [
-    ...children.map(({ child, state }) => ({ what: describe(child), state })),
-    { what: 'the init Job', state: initialized ? undefined : snapshot.initJob },
-  ].find(({ state }) => state?.failed);
-  const stalled = failed
-    ? { reason: 'ChildFailed', message: `${failed.what}: ${failed.state?.message ?? 'failed'}` }
-    : undefined;
+  const failed = children
+    .map(({ child, state }) => ({ what: describe(child), state }))
+    .find(({ state }) => state?.failed);
+  const stalled =
+    init.stalled ??
+    (failed
+      ? { reason: 'ChildFailed', message: `${failed.what}: ${failed.state?.message ?? 'failed'}` }
+      : undefined);
   const summary = summaryConditions(
     details,
     ['StorageReady', 'RedisReady', 'InitJobComplete', 'ComponentsReady'],
@@ -114,5 +112,6 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
     workerScaling: snapshot.workerScaling,
     // Recorded so that the Job's deletion by its TTL never runs it again.
     ...(initialized ? { initializedConfigHash: snapshot.configHash } : {}),
+    initJobRetry: initialized ? undefined : snapshot.initRetry.retry,
   };
 }

@@ -4,10 +4,11 @@
 // present state, so running it twice, or after a crash, does the same thing.
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { desiredBenchChildren } from '../../builders/bench/index.js';
-import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
+import { CHILD_TYPES, resourceTypeOf, type ChildKind } from '../../kube/resources.js';
 import { applyChildren, pruneChildren } from '../children.js';
 import { conditionTime } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
+import { decideJobRetry, jobRetryPolicy } from '../job-retry.js';
 import { writeMissingDefaults, writeStatus } from '../owner.js';
 import { benchStatus } from './bench-status.js';
 
@@ -33,7 +34,17 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
   const initJob = context.children.get('Job', namespace, built.initJob.metadata.name);
   const initialized =
     bench.status?.initializedConfigHash === built.configHash || initJob?.state.ready === true;
-  if (!initialized) await applyChildren([built.initJob], context);
+  // A failed init Job runs again after a growing delay, up to the configured limit.
+  const now = context.now();
+  const initRetry = decideJobRetry(
+    bench.status?.initJobRetry,
+    built.initJob.metadata.name,
+    !initialized && initJob ? { uid: initJob.metadata.uid, state: initJob.state } : undefined,
+    now,
+    context.random,
+    jobRetryPolicy(context.config),
+  );
+  if (!initialized && initRetry.action === 'none') await applyChildren([built.initJob], context);
 
   const stateOf = (kind: string, name: string) =>
     context.children.get(kind as ChildKind, namespace, name)?.state;
@@ -43,9 +54,10 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
     configHash: built.configHash,
     initialized,
     initJob: initJob?.state,
+    initRetry,
     workerScaling: built.workerScaling,
     staticForLackOfKeda: kedaInstalled ? [] : autoscalingAsked(bench),
-    now: conditionTime(context.now()),
+    now: conditionTime(now),
   });
   const before = bench.status?.phase;
   if ((await writeStatus(bench, status, context)) && status.phase !== before)
@@ -56,10 +68,23 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
       'Reconcile',
       phaseNote(status),
     );
+  // After the status has recorded the failure (so a crash here cannot lose the count).
+  if (initRetry.action === 'recreate') {
+    await context.writes.remove(CHILD_TYPES.Job, namespace, built.initJob.metadata.name, {
+      uid: initJob?.metadata.uid,
+    });
+    context.events.record(
+      bench,
+      'Warning',
+      'InitJobRetry',
+      'RecreateJob',
+      `the init Job failed ${initRetry.retry.failures} times; running it again`,
+    );
+  }
   // After the status, which records the init Job's success: Jobs of older configurations and
   // children the spec no longer wants go. The current init Job stays until its TTL.
   await pruneChildren(bench.metadata.uid ?? '', [...writable, built.initJob], context);
-  return {};
+  return initRetry.action === 'wait' ? { requeueAfterMs: initRetry.waitMs } : {};
 }
 
 function autoscalingAsked(bench: FrappeBench): string[] {

@@ -7,12 +7,14 @@ import { SITE_CLEANUP_FINALIZER, type FrappeSite } from '../../api/frappe-site.j
 import type { Child } from '../../builders/child.js';
 import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
 import { isNotFound } from '../../kube/kube-http.js';
-import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
+import { CHILD_TYPES, resourceTypeOf, type ChildKind } from '../../kube/resources.js';
 import { applyChildren, pruneChildren } from '../children.js';
 import { conditionTime } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { addFinalizer, removeFinalizer, writeMissingDefaults, writeStatus } from '../owner.js';
 import { recordedInitialized, siteStatus } from './site-status.js';
+import { dropExternal, provisionExternal, type DatabaseOutcome } from './external-database.js';
+import { decideJobRetry, jobRetryPolicy } from '../job-retry.js';
 
 const benchKeyOf = (site: FrappeSite) =>
   `${site.spec.benchRef?.namespace || site.metadata.namespace}/${site.spec.benchRef?.name}`;
@@ -32,11 +34,16 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
     return removeFinalizer(site, SITE_CLEANUP_FINALIZER, context).then(() => ({}));
 
   const namespace = site.metadata.namespace ?? '';
-  const now = conditionTime(context.now());
+  const now = context.now();
   if (!bench) {
     await writeStatus(
       site,
-      pendingStatus(site, 'BenchNotFound', `FrappeBench ${benchKeyOf(site)} does not exist`, now),
+      pendingStatus(
+        site,
+        'BenchNotFound',
+        `FrappeBench ${benchKeyOf(site)} does not exist`,
+        conditionTime(now),
+      ),
       context,
     );
     return {};
@@ -47,7 +54,8 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
   });
   const secrets = await ensureSecrets(built, namespace, context);
 
-  const databaseProblem = await provisionDatabase(site, built, context);
+  const database = await provisionDatabase(site, bench, built, context);
+  const databaseProblem = database.problem;
   const benchInitialized = bench.status?.initializedConfigHash !== undefined;
   const benchProblem = benchInitialized
     ? undefined
@@ -57,11 +65,20 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
       };
   const initJob = context.children.get('Job', namespace, built.initJob.metadata.name);
   const initialized = recordedInitialized(site) || initJob?.state.ready === true;
+  // A failed init Job runs again after a growing delay; a spec change starts the count over.
+  const initRetry = decideJobRetry(
+    site.status?.initJobRetry,
+    `${built.initJob.metadata.name}@${site.metadata.generation ?? 0}`,
+    !initialized && initJob ? { uid: initJob.metadata.uid, state: initJob.state } : undefined,
+    now,
+    context.random,
+    jobRetryPolicy(context.config),
+  );
   const wanted: Child[] = [...secrets, ...built.database];
   if (!initialized && !databaseProblem && !benchProblem) {
     const initSecret = await ensureInitSecret(site, built, context);
     if (initSecret) {
-      await applyChildren([built.initJob], context);
+      if (initRetry.action === 'none') await applyChildren([built.initJob], context);
       wanted.push(initSecret, built.initJob);
     }
   } else if (initJob) wanted.push(built.initJob);
@@ -79,11 +96,13 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
     databaseProblem,
     initialized,
     initJob: initJob?.state,
-    endpoint: built.endpoint,
+    initRetry,
+    endpoint: database.endpoint ?? built.endpoint,
     databaseSecret: built.databasePasswordSecret('').metadata.name,
     siteURL: built.siteURL,
     installedApps: [...new Set(['frappe', ...(site.spec.apps ?? [])])],
-    now,
+    provisioned: database.provisioned,
+    now: conditionTime(now),
   });
   const before = site.status?.phase;
   if ((await writeStatus(site, status, context)) && status.phase !== before)
@@ -94,9 +113,25 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
       'Reconcile',
       `${status.phase}: ${status.conditions?.[0]?.message ?? ''}`,
     );
+  // After the status has recorded the failure (a crash here cannot lose the count).
+  if (initRetry.action === 'recreate') {
+    await context.writes.remove(CHILD_TYPES.Job, namespace, built.initJob.metadata.name, {
+      uid: initJob?.metadata.uid,
+    });
+    context.events.record(
+      site,
+      'Warning',
+      'InitJobRetry',
+      'RecreateJob',
+      `the init Job failed ${initRetry.retry.failures} times; running it again`,
+    );
+  }
   // After the status records the init Job's success: the copies of the passwords go with it.
   await pruneChildren(site.metadata.uid ?? '', wanted, context);
-  return {};
+  const waits = [database.requeueAfterMs, initRetry.action === 'wait' ? initRetry.waitMs : undefined].filter(
+    (ms): ms is number => ms !== undefined,
+  );
+  return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : {};
 }
 
 function pendingStatus(site: FrappeSite, reason: string, message: string, now: string) {
@@ -106,6 +141,7 @@ function pendingStatus(site: FrappeSite, reason: string, message: string, now: s
     databaseProblem: { reason: 'BenchNotReady', message: 'waiting for the bench' },
     initialized: recordedInitialized(site),
     initJob: undefined,
+    initRetry: { action: 'none', retry: site.status?.initJobRetry },
     endpoint: undefined,
     databaseSecret: '',
     siteURL: '',
@@ -142,38 +178,41 @@ async function ensureSecrets(
 
 async function provisionDatabase(
   site: FrappeSite,
+  bench: FrappeBench,
   built: SiteChildren,
   context: ReconcileContext,
-): Promise<{ reason: string; message: string; failed?: boolean } | undefined> {
+): Promise<DatabaseOutcome> {
   const provider = site.spec.dbConfig?.provider;
   if (provider === 'external')
-    return {
-      reason: 'ExternalProvisioningPending',
-      message: 'the external provider creates the database over SQL',
-    };
+    return provisionExternal(site, bench, built.databasePasswordSecret('').metadata.name, context);
   if (provider !== 'mariadb')
     return {
-      reason: 'UnsupportedProvider',
-      message: `database provider ${provider ?? '(none)'} is not supported yet`,
-      failed: true,
+      problem: {
+        reason: 'UnsupportedProvider',
+        message: `database provider ${provider ?? '(none)'} is not supported yet`,
+        failed: true,
+      },
     };
   const missing = built.database.find((child) => !context.children.available(child.kind as ChildKind));
   if (missing)
     return {
-      reason: 'MariaDBOperatorMissing',
-      message: `the ${missing.kind} kind (${missing.apiVersion}) is not installed: install mariadb-operator`,
-      failed: true,
+      problem: {
+        reason: 'MariaDBOperatorMissing',
+        message: `the ${missing.kind} kind (${missing.apiVersion}) is not installed: install mariadb-operator`,
+        failed: true,
+      },
     };
   await applyChildren(built.database, context);
   const namespace = site.metadata.namespace ?? '';
-  const waiting = built.database.find(
-    (child) => !context.children.get(child.kind as ChildKind, namespace, child.metadata.name)?.state.ready,
-  );
-  if (!waiting) return undefined;
-  const state = context.children.get(waiting.kind as ChildKind, namespace, waiting.metadata.name)?.state;
+  const stateOf = (child: Child) =>
+    context.children.get(child.kind as ChildKind, namespace, child.metadata.name)?.state;
+  const waiting = built.database.find((child) => !stateOf(child)?.ready);
+  if (!waiting) return {};
   return {
-    reason: 'DatabaseProvisioning',
-    message: `${waiting.kind} ${waiting.metadata.name}: ${state?.message ?? 'not created yet'}`,
+    problem: {
+      reason: 'DatabaseProvisioning',
+      message: `${waiting.kind} ${waiting.metadata.name}: ${stateOf(waiting)?.message ?? 'not created yet'}`,
+    },
   };
 }
 
@@ -270,6 +309,10 @@ async function finalize(
         await context.writes.remove(type, namespace, child.metadata.name);
     }
     if (remaining.length > 0) return {};
+    if (site.spec.dbConfig?.provider === 'external') {
+      const dropped = await dropExternal(site, bench, context);
+      if (!dropped.done) return { requeueAfterMs: dropped.requeueAfterMs };
+    }
   }
   await removeFinalizer(site, SITE_CLEANUP_FINALIZER, context);
   return {};

@@ -1,7 +1,8 @@
 // A site's status from one snapshot (API.md §9). Pure.
 import type { FrappeSite, FrappeSiteStatus } from '../../api/frappe-site.js';
 import type { ChildState } from '../child-state.js';
-import { detail, nextConditions, summaryConditions, type ConditionInput } from '../conditions.js';
+import { nextConditions, summaryConditions, type ConditionInput } from '../conditions.js';
+import { initJobCondition, type JobRetryDecision } from '../job-retry.js';
 
 export interface SiteSnapshot {
   site: FrappeSite;
@@ -12,10 +13,13 @@ export interface SiteSnapshot {
   /** The init Job completed (now, or recorded before). */
   initialized: boolean;
   initJob: ChildState | undefined;
+  initRetry: JobRetryDecision;
   endpoint: { host: string; port: number; database: string } | undefined;
   databaseSecret: string;
   siteURL: string;
   installedApps: string[];
+  /** External provider: what the database was last made for (see databaseStatus.provisioned). */
+  provisioned?: string;
   now: string;
 }
 
@@ -23,6 +27,10 @@ export const INIT_CONDITION = 'InitJobComplete';
 
 export function siteStatus(snapshot: SiteSnapshot): FrappeSiteStatus {
   const { site, benchProblem, databaseProblem, initialized } = snapshot;
+  const init = initJobCondition(initialized, snapshot.initJob, snapshot.initRetry, {
+    done: { reason: 'SiteCreated', message: 'bench new-site completed' },
+    waiting: 'waiting for the bench and the database',
+  });
   const details: ConditionInput[] = [
     benchProblem
       ? { type: 'BenchReady', status: 'False', ...benchProblem }
@@ -40,28 +48,13 @@ export function siteStatus(snapshot: SiteSnapshot): FrappeSiteStatus {
           reason: 'DatabaseReady',
           message: 'database, user and grant are ready',
         },
-    detail(
-      INIT_CONDITION,
-      initialized,
-      { ok: 'SiteCreated', not: snapshot.initJob?.failed ? 'InitJobFailed' : 'Waiting' },
-      initialized
-        ? 'bench new-site completed'
-        : snapshot.initJob?.failed
-          ? `the init Job failed: ${snapshot.initJob.message ?? 'see its logs'}`
-          : snapshot.initJob
-            ? 'bench new-site is running'
-            : 'waiting for the bench and the database',
-    ),
+    init.condition,
   ];
   const stalled =
-    snapshot.initJob?.failed && !initialized
-      ? {
-          reason: 'InitJobFailed',
-          message: `the init Job failed: ${snapshot.initJob.message ?? 'see its logs'}`,
-        }
-      : databaseProblem?.failed
-        ? { reason: databaseProblem.reason, message: databaseProblem.message }
-        : undefined;
+    init.stalled ??
+    (databaseProblem?.failed
+      ? { reason: databaseProblem.reason, message: databaseProblem.message }
+      : undefined);
   const summary = summaryConditions(details, ['BenchReady', 'DatabaseReady', INIT_CONDITION], stalled);
   const ready = summary[0]?.status === 'True';
   const phase = ready
@@ -90,7 +83,9 @@ export function siteStatus(snapshot: SiteSnapshot): FrappeSiteStatus {
         : {}),
       secretName: snapshot.databaseSecret,
       ...(databaseProblem ? { lastError: databaseProblem.message } : {}),
+      ...(snapshot.provisioned ? { provisioned: snapshot.provisioned } : {}),
     },
+    initJobRetry: initialized ? undefined : snapshot.initRetry.retry,
     ...(initialized ? { installedApps: snapshot.installedApps } : {}),
   };
 }
