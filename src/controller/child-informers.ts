@@ -16,6 +16,8 @@ export interface ChildCache {
   get(kind: ChildKind, namespace: string, name: string): ChildSummary | undefined;
   /** Every cached child whose controller owner has this uid. */
   ownedBy(ownerUid: string): ChildSummary[];
+  /** Every cached child of the kind. */
+  list(kind: ChildKind): Iterable<ChildSummary>;
   /** Whether the kind can be written and is watched: built in, or its CRD exists and its cache has listed. */
   available(kind: ChildKind): boolean;
 }
@@ -131,6 +133,7 @@ export function startChildInformers(options: ChildInformerOptions): ChildInforme
   const cache: ChildCache = {
     get: (kind, namespace, name) => reflectors.get(kind)?.store.get(`${namespace}/${name}`),
     ownedBy: (ownerUid) => byOwner.get(ownerUid),
+    list: (kind) => reflectors.get(kind)?.store.values() ?? [],
     available: (kind) => {
       const reflector = reflectors.get(kind);
       return reflector !== undefined && reflector.hasSynced();

@@ -163,6 +163,15 @@ export function createController(options: ControllerOptions): Controller {
     }
     metrics.sites.reset();
     for (const [phase, count] of phases) metrics.sites.set({ phase }, count);
+    const running = { 'bench-init': 0, 'site-init': 0, 'site-drop': 0 };
+    for (const job of children?.cache.list('Job') ?? []) {
+      if (job.state.ready || job.state.failed) continue;
+      const name = job.metadata.name;
+      running[
+        name.endsWith('-drop') ? 'site-drop' : /-init-[0-9a-f]+$/.test(name) ? 'bench-init' : 'site-init'
+      ]++;
+    }
+    for (const [type, count] of Object.entries(running)) metrics.jobsRunning.set({ job_type: type }, count);
     for (const [name, q] of [
       ['frappebench', benchQueue],
       ['frappesite', siteQueue],

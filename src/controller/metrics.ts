@@ -14,6 +14,7 @@ export interface ControllerMetrics {
   benches: Gauge;
   sites: Gauge<'phase'>;
   writes: Gauge;
+  jobsRunning: Gauge<'job_type'>;
 }
 
 export function createControllerMetrics(registry: Registry): ControllerMetrics {
@@ -66,6 +67,12 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
       name: 'frappe_operator_sites_total',
       help: 'FrappeSites in the cache, by status phase.',
       labelNames: ['phase'] as const,
+      registers,
+    }),
+    jobsRunning: new Gauge({
+      name: 'frappe_operator_jobs_running',
+      help: 'Jobs of the operator neither complete nor failed, by type (bench-init, site-init, site-drop).',
+      labelNames: ['job_type'] as const,
       registers,
     }),
     writes: new Gauge({

@@ -201,6 +201,15 @@ describe('the controller', () => {
     const after = await operatorWrites();
     expect(after.slice(before.length)).toEqual([]);
     expect(before.length).toBeGreaterThan(20); // the count is real: it saw the operator's writes
+
+    const metrics = await operator.metrics();
+    expect(metrics).toMatch(/^frappe_operator_leader 1$/m);
+    expect(metrics).toMatch(
+      /^frappe_operator_reconciliation_total\{controller="frappesite",result="success"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(/^frappe_operator_sites_total\{phase="Ready"\} [1-9]/m);
+    expect(metrics).toMatch(/^frappe_operator_jobs_running\{job_type="site-init"\} 0$/m);
+    expect(metrics).toMatch(/^frappe_operator_workqueue_depth\{controller="frappebench"\} 0$/m);
   });
 
   it('updates children in place on a spec change, and puts back what a person changed', async () => {
