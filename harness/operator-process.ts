@@ -2,12 +2,12 @@
 // webhooks on a port of its own (not registered: the run's webhook process answers admission)
 // and the controller behind its Lease. Several can run at once (leader election), and each can be
 // stopped gracefully or killed with SIGKILL.
-import { request } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { freePort } from './control-plane.js';
 import { builtCli } from './paths.js';
 import { issueCertificate, type CertificateFiles } from './pki.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
+import { get } from './webhook-process.js';
 
 export interface OperatorProcess {
   process: ManagedProcess;
@@ -29,18 +29,6 @@ export interface OperatorOptions {
   name: string;
   leaseName: string;
   extraArgs?: string[];
-}
-
-function get(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = request(url, { ca, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    req.end();
-  });
 }
 
 export async function startOperatorProcess(options: OperatorOptions): Promise<OperatorProcess> {

@@ -21,8 +21,8 @@ export interface WebhookProcess {
   stop(): Promise<void>;
 }
 
-/** A GET over HTTPS, presenting the client certificate when the webhook requires one. */
-function get(
+/** A GET over HTTPS, presenting the client certificate when the server requires one. */
+export function get(
   url: string,
   ca: Buffer,
   client?: { cert: Buffer; key: Buffer },

@@ -3,7 +3,8 @@
 // hash of the desired object, kept in an annotation on the child, differs), or when someone else
 // changed it since our last apply (AppliedRecord). So a bench at rest sends no request at all.
 import { APPLIED_HASH_ANNOTATION, shortHash, type Child } from '../builders/child.js';
-import { resourceTypeOf, type ChildKind } from '../kube/resources.js';
+import type { EventSubject } from '../kube/events.js';
+import { CHILD_TYPES, resourceTypeOf, type ChildKind } from '../kube/resources.js';
 import { childVersion, type ChildSummary } from './child-state.js';
 import type { ReconcileContext } from './context.js';
 
@@ -69,4 +70,21 @@ export async function pruneChildren(
     pruned++;
   }
   return pruned;
+}
+
+/** Deletes a failed Job (only that one: uid precondition) so the next reconcile runs it again. */
+export async function recreateJob(
+  owner: EventSubject,
+  job: { namespace: string; name: string; uid?: string },
+  failures: number,
+  context: ReconcileContext,
+): Promise<void> {
+  await context.writes.remove(CHILD_TYPES.Job, job.namespace, job.name, { uid: job.uid });
+  context.events.record(
+    owner,
+    'Warning',
+    'InitJobRetry',
+    'RecreateJob',
+    `the init Job failed ${failures} times; running it again`,
+  );
 }

@@ -79,8 +79,15 @@ export async function removeFinalizer(
   await patchOwner(owner, [{ op: 'remove', path: `/metadata/finalizers/${index}` }], context);
 }
 
-/** Writes `status` when it differs from the stored one; returns whether it wrote. */
-export async function writeStatus(owner: Owner, status: object, context: ReconcileContext): Promise<boolean> {
+/**
+ * Writes `status` when it differs from the stored one, and records an Event when the phase
+ * changed (a Warning for Failed). Returns whether it wrote.
+ */
+export async function writeStatus(
+  owner: Owner,
+  status: { phase?: string; conditions?: { type: string; message: string }[] },
+  context: ReconcileContext,
+): Promise<boolean> {
   if (sameJSON(owner.status ?? {}, status)) return false;
   await context.writes.patchStatus(
     OWNER_TYPES[owner.kind],
@@ -88,5 +95,12 @@ export async function writeStatus(owner: Owner, status: object, context: Reconci
     owner.metadata.name ?? '',
     status,
   );
+  const phase = status.phase ?? 'Unknown';
+  if (phase !== owner.status?.phase) {
+    const ready = status.conditions?.find((c) => c.type === 'Ready');
+    const kind = owner.kind === 'FrappeBench' ? 'Bench' : 'Site';
+    const type = phase === 'Failed' ? 'Warning' : 'Normal';
+    context.events.record(owner, type, `${kind}${phase}`, 'Reconcile', `${phase}: ${ready?.message ?? ''}`);
+  }
   return true;
 }

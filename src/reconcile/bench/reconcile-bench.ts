@@ -4,8 +4,8 @@
 // present state, so running it twice, or after a crash, does the same thing.
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { desiredBenchChildren } from '../../builders/bench/index.js';
-import { CHILD_TYPES, resourceTypeOf, type ChildKind } from '../../kube/resources.js';
-import { applyChildren, pruneChildren } from '../children.js';
+import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
+import { applyChildren, pruneChildren, recreateJob } from '../children.js';
 import { conditionTime } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { decideJobRetry, jobRetryPolicy } from '../job-retry.js';
@@ -59,28 +59,15 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
     staticForLackOfKeda: kedaInstalled ? [] : autoscalingAsked(bench),
     now: conditionTime(now),
   });
-  const before = bench.status?.phase;
-  if ((await writeStatus(bench, status, context)) && status.phase !== before)
-    context.events.record(
-      bench,
-      status.phase === 'Failed' ? 'Warning' : 'Normal',
-      `Bench${status.phase}`,
-      'Reconcile',
-      phaseNote(status),
-    );
+  await writeStatus(bench, status, context);
   // After the status has recorded the failure (so a crash here cannot lose the count).
-  if (initRetry.action === 'recreate') {
-    await context.writes.remove(CHILD_TYPES.Job, namespace, built.initJob.metadata.name, {
-      uid: initJob?.metadata.uid,
-    });
-    context.events.record(
+  if (initRetry.action === 'recreate')
+    await recreateJob(
       bench,
-      'Warning',
-      'InitJobRetry',
-      'RecreateJob',
-      `the init Job failed ${initRetry.retry.failures} times; running it again`,
+      { namespace, name: built.initJob.metadata.name, uid: initJob?.metadata.uid },
+      initRetry.retry.failures,
+      context,
     );
-  }
   // After the status, which records the init Job's success: Jobs of older configurations and
   // children the spec no longer wants go. The current init Job stays until its TTL.
   await pruneChildren(bench.metadata.uid ?? '', [...writable, built.initJob], context);
@@ -92,9 +79,4 @@ function autoscalingAsked(bench: FrappeBench): string[] {
   return (['short', 'long', 'default'] as const)
     .filter((type) => scaling[type]?.enabled === true)
     .map((type) => `worker-${type}`);
-}
-
-function phaseNote(status: { phase?: string; conditions?: { type: string; message: string }[] }): string {
-  const ready = status.conditions?.find((c) => c.type === 'Ready');
-  return `${status.phase ?? 'Unknown'}: ${ready?.message ?? ''}`;
 }

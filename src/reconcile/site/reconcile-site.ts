@@ -7,8 +7,8 @@ import { SITE_CLEANUP_FINALIZER, type FrappeSite } from '../../api/frappe-site.j
 import type { Child } from '../../builders/child.js';
 import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
 import { isNotFound } from '../../kube/kube-http.js';
-import { CHILD_TYPES, resourceTypeOf, type ChildKind } from '../../kube/resources.js';
-import { applyChildren, pruneChildren } from '../children.js';
+import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
+import { applyChildren, pruneChildren, recreateJob } from '../children.js';
 import { conditionTime } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { addFinalizer, removeFinalizer, writeMissingDefaults, writeStatus } from '../owner.js';
@@ -104,28 +104,15 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
     provisioned: database.provisioned,
     now: conditionTime(now),
   });
-  const before = site.status?.phase;
-  if ((await writeStatus(site, status, context)) && status.phase !== before)
-    context.events.record(
-      site,
-      status.phase === 'Failed' ? 'Warning' : 'Normal',
-      `Site${status.phase}`,
-      'Reconcile',
-      `${status.phase}: ${status.conditions?.[0]?.message ?? ''}`,
-    );
+  await writeStatus(site, status, context);
   // After the status has recorded the failure (a crash here cannot lose the count).
-  if (initRetry.action === 'recreate') {
-    await context.writes.remove(CHILD_TYPES.Job, namespace, built.initJob.metadata.name, {
-      uid: initJob?.metadata.uid,
-    });
-    context.events.record(
+  if (initRetry.action === 'recreate')
+    await recreateJob(
       site,
-      'Warning',
-      'InitJobRetry',
-      'RecreateJob',
-      `the init Job failed ${initRetry.retry.failures} times; running it again`,
+      { namespace, name: built.initJob.metadata.name, uid: initJob?.metadata.uid },
+      initRetry.retry.failures,
+      context,
     );
-  }
   // After the status records the init Job's success: the copies of the passwords go with it.
   await pruneChildren(site.metadata.uid ?? '', wanted, context);
   const waits = [database.requeueAfterMs, initRetry.action === 'wait' ? initRetry.waitMs : undefined].filter(
