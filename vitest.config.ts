@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/webhook/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/webhook/**/*.test.ts',
+            'test/install/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },
