@@ -387,10 +387,15 @@ describe('helm template: the operator config', () => {
     ingressClassName: 'nginx',
     tlsIssuer: 'letsencrypt-prod',
     jobTTLSeconds: 600,
+    jobRetryLimit: 3,
+    jobRetryBaseSeconds: 5,
+    jobRetryMaxSeconds: 300,
+    circuitBreakerOpenSeconds: 60,
     sharedNamespaces: ['databases'],
     allowIngressSnippets: true,
     deniedIngressAnnotations: ['example.com/*'],
     allowPrivilegedSecurityContexts: true,
+    allowedDatabaseHosts: ['127.0.0.1'],
   };
 
   it('accepts every key `serve --config` knows, and renders them as the file it reads', async () => {
