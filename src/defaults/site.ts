@@ -49,7 +49,10 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   if (bench || site.get(['spec', 'benchRef', 'name']) === undefined)
     fillDatabase(site, databaseOf(bench), config);
   if (typeof siteName === 'string' && siteName !== '')
-    site.fill(['spec', 'dbConfig', 'databaseName'], defaultDatabaseIdentifiers(namespace, siteName).databaseName);
+    site.fill(
+      ['spec', 'dbConfig', 'databaseName'],
+      defaultDatabaseIdentifiers(namespace, siteName).databaseName,
+    );
   // The user is the database name (generated or the user's own): the account Frappe connects as
   // on every version (databaseAccount, src/builders/site/database.ts). A user already set, such as
   // a stored site's `u<h>_…` (carried over above), is kept.

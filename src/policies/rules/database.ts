@@ -215,12 +215,15 @@ export const databaseRules = [
         target: databaseTarget(spec.dbConfig, ownNamespace, metadata.name ?? ''),
         generated: () => (generated ??= defaultDatabaseIdentifiers(ownNamespace, spec.siteName ?? '')),
       };
+      const name = judged('databaseName');
+      const user = judged('databaseUser');
+      // A user equal to the name (the default) is the same account: judged once, as the name.
+      const sameAsName =
+        name !== undefined && user !== undefined && identifierKey(user) === identifierKey(name);
       return [
-        ...checkIdentifierOwnership('databaseName', judged('databaseName'), owner, view),
-        ...checkIdentifierOwnership('databaseUser', judged('databaseUser'), owner, view),
-        ...(judged('databaseName') !== undefined || judged('databaseUser') !== undefined
-          ? unusedUserWarning(spec.dbConfig)
-          : []),
+        ...checkIdentifierOwnership('databaseName', name, owner, view),
+        ...(sameAsName ? [] : checkIdentifierOwnership('databaseUser', user, owner, view)),
+        ...(name !== undefined || user !== undefined ? unusedUserWarning(spec.dbConfig) : []),
       ];
     },
   }),
