@@ -40,7 +40,8 @@ const site = (namespace: string, name: string, siteName: string, dbConfig: objec
 // A tenant whose site's account is its database name, on the shared server.
 const victim = site('victim-tenant', 'shop', 'shop.victim.example', {
   databaseName: 'victim_shop',
-  databaseUser: 'victim_shop',
+  // Stored by an earlier version: its user is not its account, which is victim_shop.
+  databaseUser: 'victim_shop_user',
 });
 
 const contextFor = (frappeVersion = 'version-15') =>
