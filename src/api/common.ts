@@ -192,7 +192,9 @@ export const DatabaseConfig = (owner: 'bench' | 'site', validations: CelRule[] =
         Type.String({
           description:
             owner === 'site'
-              ? 'Database user, at most 32 of [A-Za-z0-9_] (MySQL and MariaDB). Default: u<hash>_<siteName>.'
+              ? 'The MariaDB account the site connects as, at most 80 of [A-Za-z0-9_] (MariaDB). Default: the ' +
+                'databaseName, which is the account on every Frappe version (14 and 15 connect as the ' +
+                'database name); another value is accepted with a warning and not used.'
               : 'Not allowed on a bench: each site gets its own database user.',
           maxLength: 256,
         }),

@@ -2,9 +2,13 @@
 // generated defaults and the external provider, which splices them into SQL where placeholders
 // cannot go.
 
-/** MariaDB/MySQL identifier limits: database names 64, user names 32 (MySQL ≥ 5.7.8 and MariaDB). */
+/**
+ * MariaDB's identifier limits: database names 64, user names 80 (mariadb-operator's User.spec.name
+ * allows 80 too; 32 is MySQL's limit, and both providers are MariaDB: mariadb-operator and an
+ * external MariaDB). A user defaulted to the database name (up to 64) fits.
+ */
 export const DATABASE_NAME_LIMIT = 64;
-export const DATABASE_USER_LIMIT = 32;
+export const DATABASE_USER_LIMIT = 80;
 export const DATABASE_IDENTIFIER = /^[A-Za-z0-9_]+$/;
 
 /** Names MariaDB itself uses (compared without case); anything starting with `mysql` too. */

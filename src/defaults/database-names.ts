@@ -1,6 +1,6 @@
 // Generated database identifiers (API.md §4). The hash is taken over `<namespace>/<siteName>`,
 // not metadata.name, so the name is known at CREATE even when the client used generateName.
-import { DATABASE_NAME_LIMIT, DATABASE_USER_LIMIT } from '../api/database-identifiers.js';
+import { DATABASE_NAME_LIMIT } from '../api/database-identifiers.js';
 
 // Printable ASCII covers host names; anything else takes the encoder.
 const ASCII = /^[ -~]*$/;
@@ -38,15 +38,26 @@ export function identifierSafe(siteName: string): string {
   return safe;
 }
 
-/** The generated database name and user of a site: `_<h>_<s>` cut to 64, `u<h>_<s>` cut to 32. */
+/** The user name earlier versions generated, `u<h>_<s>` cut to 32 (stored sites keep it, S-IMM-2). */
+const LEGACY_USER_LIMIT = 32;
+
+/**
+ * The generated names of a site: the database `_<h>_<s>` cut to 64, and its user, the same name.
+ * The account is named after the database because Frappe 14 and 15 connect as db_name (see
+ * databaseAccount in src/builders/site/database.ts), so a user named otherwise would not be the
+ * one that runs. `legacyUser` is what earlier versions defaulted the user to: still this site's
+ * own name (S-DB-3), never another's.
+ */
 export function defaultDatabaseIdentifiers(
   namespace: string,
   siteName: string,
-): { databaseName: string; databaseUser: string } {
+): { databaseName: string; databaseUser: string; legacyUser: string } {
   const hash = fnv1a32(`${namespace}/${siteName}`);
   const safe = identifierSafe(siteName);
+  const databaseName = `_${hash}_${safe}`.slice(0, DATABASE_NAME_LIMIT);
   return {
-    databaseName: `_${hash}_${safe}`.slice(0, DATABASE_NAME_LIMIT),
-    databaseUser: `u${hash}_${safe}`.slice(0, DATABASE_USER_LIMIT),
+    databaseName,
+    databaseUser: databaseName,
+    legacyUser: `u${hash}_${safe}`.slice(0, LEGACY_USER_LIMIT),
   };
 }

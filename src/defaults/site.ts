@@ -48,11 +48,17 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   // S-IMM-2 would freeze a guess; the controller fills them with these functions once it knows.
   if (bench || site.get(['spec', 'benchRef', 'name']) === undefined)
     fillDatabase(site, databaseOf(bench), config);
-  if (typeof siteName === 'string' && siteName !== '') {
-    const { databaseName, databaseUser } = defaultDatabaseIdentifiers(namespace, siteName);
-    site.fill(['spec', 'dbConfig', 'databaseName'], databaseName);
-    site.fill(['spec', 'dbConfig', 'databaseUser'], databaseUser);
-  }
+  if (typeof siteName === 'string' && siteName !== '')
+    site.fill(
+      ['spec', 'dbConfig', 'databaseName'],
+      defaultDatabaseIdentifiers(namespace, siteName).databaseName,
+    );
+  // The user is the database name (generated or the user's own): the account Frappe connects as
+  // on every version (databaseAccount, src/builders/site/database.ts). A user already set, such as
+  // a stored site's `u<h>_…` (carried over above), is kept.
+  const databaseName = site.get(['spec', 'dbConfig', 'databaseName']);
+  if (typeof databaseName === 'string' && databaseName !== '')
+    site.fill(['spec', 'dbConfig', 'databaseUser'], databaseName);
 
   // ingress.className is the Go operator's name for it: what the user wrote there comes first.
   const alias = site.get(['spec', 'ingress', 'className']);

@@ -74,7 +74,7 @@ const EXPECTED: Record<string, unknown> = {
       // bench stay unset (S-REF-2 warns; the controller fills them), only the site's own names are set.
       dbConfig: {
         databaseName: '_14d87a84_erp_acme_example',
-        databaseUser: 'u14d87a84_erp_acme_example',
+        databaseUser: '_14d87a84_erp_acme_example',
       },
       ...siteDefaults,
     },
@@ -90,7 +90,7 @@ const EXPECTED: Record<string, unknown> = {
       domain: 'shop.acme.example',
       dbConfig: {
         databaseName: '_66369155_shop_acme_example',
-        databaseUser: 'u66369155_shop_acme_example',
+        databaseUser: '_66369155_shop_acme_example',
       },
       ...siteDefaults,
     },

@@ -41,11 +41,14 @@ export function databaseName(context: SiteContext): string {
 }
 
 /**
- * The MariaDB account Frappe connects as. Frappe 14 and 15 (the default image's version-14/15
- * tags) connect as db_name: their `bench new-site` has no --db-user, and a db_user in site_config
- * is not what they log in with. Frappe 16 reads db_user, falling back to db_name. So the account
- * is named after the database on every version; dbConfig.databaseUser stays reserved (S-DB-3 keeps
- * it unique) until the operator supports only versions that read db_user.
+ * The MariaDB account Frappe connects as: the database name, on every version. Frappe 14 and 15
+ * (the default image's version-14/15 tags) connect as db_name: their `bench new-site` has no
+ * --db-user, and a db_user in site_config is not what they log in with. Frappe 16 reads db_user,
+ * which new-site.sh sets to this same account. dbConfig.databaseUser defaults to the database name,
+ * so the spec names this account; one that differs (a stored site's `u<h>_…`) gets an S-DB-3
+ * warning and is not used. The account does not follow the bench's frappeVersion: mariadb-operator
+ * makes User.spec.name and Grant.spec.username immutable, and a bench upgraded from 15 to 16 would
+ * otherwise move its running sites to an account their site_config does not name.
  */
 export function databaseAccount(context: SiteContext): string {
   return databaseName(context);

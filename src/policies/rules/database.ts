@@ -14,7 +14,7 @@ import {
   isReservedDatabaseIdentifier,
 } from '../../api/database-identifiers.js';
 import { defaultDatabaseIdentifiers } from '../../defaults/database-names.js';
-import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
+import { CREATE_UPDATE, deny, rule, warn, type Finding } from '../rule.js';
 import { describeOther } from './others.js';
 import { namespaceOf } from '../../api/namespaces.js';
 
@@ -87,25 +87,39 @@ export function checkDatabaseProvider(
 function checkIdentifier(path: string, value: string | undefined, limit: number): Finding[] {
   if (value === undefined) return [];
   if (value.length > limit)
-    return [deny(path, `is ${value.length} characters, more than MariaDB allows (${limit})`, 'TooLong')];
+    return [deny(path, `is ${value.length} characters: at most ${limit} (MariaDB)`, 'TooLong')];
   return DATABASE_IDENTIFIER.test(value)
     ? []
     : [deny(path, `"${value}" may only contain A-Z, a-z, 0-9 and _`)];
 }
 
-/** The shapes of generated names (`_<hash>_…`, `u<hash>_…`): only the site they were made for may use one. */
-const GENERATED_FORM = { databaseName: /^_[0-9a-f]{8}_/i, databaseUser: /^u[0-9a-f]{8}_/i } as const;
+/** The shapes of generated names (`_<hash>_…`; `u<hash>_…`, the user of earlier versions). */
+const GENERATED_NAME = /^_[0-9a-f]{8}_/i;
+const LEGACY_GENERATED_USER = /^u[0-9a-f]{8}_/i;
 
-type IdentifierField = keyof typeof GENERATED_FORM;
+type IdentifierField = 'databaseName' | 'databaseUser';
 
 interface IdentifierOwner {
   namespace: string;
   name: string;
   target: string | undefined;
   /** This site's own generated names (computed at most once per decision, when a name needs them). */
-  generated(): { databaseName: string; databaseUser: string };
+  generated(): ReturnType<typeof defaultDatabaseIdentifiers>;
 }
 
+/** Whether value has the form of a generated name that is not one of this site's own. */
+function someoneElsesGeneratedName(value: string, owner: IdentifierOwner): boolean {
+  if (GENERATED_NAME.test(value)) return value !== owner.generated().databaseName;
+  if (LEGACY_GENERATED_USER.test(value)) return value !== owner.generated().legacyUser;
+  return false;
+}
+
+/**
+ * Database names and user names are one namespace of accounts on a server: the site's account is
+ * its databaseName (databaseAccount, src/builders/site/database.ts), so a databaseUser equal to
+ * another site's databaseName names that site's account, and the reverse names the user that
+ * site declared. Each value is looked up among both fields of the other sites.
+ */
 function checkIdentifierOwnership(
   field: IdentifierField,
   value: string | undefined,
@@ -117,7 +131,7 @@ function checkIdentifierOwnership(
   const key = identifierKey(value);
   if (isReservedDatabaseIdentifier(value))
     return [deny(path, `"${value}" is reserved by the database server; choose another`, 'Forbidden')];
-  if (GENERATED_FORM[field].test(value) && value !== owner.generated()[field])
+  if (someoneElsesGeneratedName(value, owner))
     return [
       deny(
         path,
@@ -125,15 +139,12 @@ function checkIdentifierOwnership(
         'Forbidden',
       ),
     ];
-  const sites = field === 'databaseName' ? view.sitesWithDatabaseName(key) : view.sitesWithDatabaseUser(key);
   // An unknown target (bench not cached yet, server named only in a Secret) may be any server.
-  const other = sites.find(
-    (site: SiteSummary) =>
-      (site.namespace !== owner.namespace || site.name !== owner.name) &&
-      (site.databaseTarget === undefined ||
-        owner.target === undefined ||
-        site.databaseTarget === owner.target),
-  );
+  const sameServer = (site: SiteSummary) =>
+    (site.namespace !== owner.namespace || site.name !== owner.name) &&
+    (site.databaseTarget === undefined || owner.target === undefined || site.databaseTarget === owner.target);
+  const other =
+    view.sitesWithDatabaseName(key).find(sameServer) ?? view.sitesWithDatabaseUser(key).find(sameServer);
   return other
     ? [
         deny(
@@ -143,6 +154,21 @@ function checkIdentifierOwnership(
         ),
       ]
     : [];
+}
+
+/**
+ * The account is the database name on every Frappe version (databaseAccount): a databaseUser that
+ * differs (a stored site's `u<h>_…`, a Go operator manifest's user) is accepted but does not run.
+ */
+function unusedUserWarning(dbConfig: DatabaseConfig | undefined): Finding[] {
+  const { databaseName, databaseUser } = dbConfig ?? {};
+  if (databaseName === undefined || databaseUser === undefined || databaseUser === databaseName) return [];
+  return [
+    warn(
+      'spec.dbConfig.databaseUser',
+      `not used: Frappe connects as the database name; the account is ${databaseName}`,
+    ),
+  ];
 }
 
 export const databaseRules = [
@@ -162,7 +188,7 @@ export const databaseRules = [
     id: 'S-DB-2',
     kind: 'FrappeSite',
     operations: CREATE_UPDATE,
-    summary: `databaseName is at most ${DATABASE_NAME_LIMIT} and databaseUser at most ${DATABASE_USER_LIMIT} of [A-Za-z0-9_].`,
+    summary: `databaseName is at most ${DATABASE_NAME_LIMIT} and databaseUser at most ${DATABASE_USER_LIMIT} (MariaDB) of [A-Za-z0-9_].`,
     check: ({ object: { spec } }) => [
       ...checkIdentifier('spec.dbConfig.databaseName', spec.dbConfig?.databaseName, DATABASE_NAME_LIMIT),
       ...checkIdentifier('spec.dbConfig.databaseUser', spec.dbConfig?.databaseUser, DATABASE_USER_LIMIT),
@@ -173,9 +199,12 @@ export const databaseRules = [
     kind: 'FrappeSite',
     operations: CREATE_UPDATE,
     summary:
-      'databaseName and databaseUser are used by no other site on the same database server (compared without ' +
-      'case); names of the server itself (mysql*, sys, information_schema, performance_schema, root, ' +
-      "mariadb.sys) and another site's generated names are denied.",
+      'databaseName and databaseUser are used by no other site on the same database server, as either field ' +
+      "(the account is named after the database, so a user named after another site's database is its " +
+      'account; compared without case); names of the server itself (mysql*, sys, information_schema, ' +
+      "performance_schema, root, mariadb.sys) and another site's generated names are denied. Warning when " +
+      'databaseUser differs from databaseName: Frappe 14 and 15 connect as the database name, so the ' +
+      'account is databaseName and databaseUser is not used.',
     check: ({ object, oldObject, namespace, view }) => {
       const { spec, metadata } = object;
       // Names are immutable once set (S-IMM-2): an UPDATE is judged only on a name it sets.
@@ -191,9 +220,15 @@ export const databaseRules = [
         target: databaseTarget(spec.dbConfig, ownNamespace, metadata.name ?? ''),
         generated: () => (generated ??= defaultDatabaseIdentifiers(ownNamespace, spec.siteName ?? '')),
       };
+      const name = judged('databaseName');
+      const user = judged('databaseUser');
+      // A user equal to the name (the default) is the same account: judged once, as the name.
+      const sameAsName =
+        name !== undefined && user !== undefined && identifierKey(user) === identifierKey(name);
       return [
-        ...checkIdentifierOwnership('databaseName', judged('databaseName'), owner, view),
-        ...checkIdentifierOwnership('databaseUser', judged('databaseUser'), owner, view),
+        ...checkIdentifierOwnership('databaseName', name, owner, view),
+        ...(sameAsName ? [] : checkIdentifierOwnership('databaseUser', user, owner, view)),
+        ...(name !== undefined || user !== undefined ? unusedUserWarning(spec.dbConfig) : []),
       ];
     },
   }),

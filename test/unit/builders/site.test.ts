@@ -43,7 +43,8 @@ function site(spec: Partial<FrappeSite['spec']> = {}, name = 'shop'): FrappeSite
         mode: 'shared',
         mariadbRef: { name: 'frappe-mariadb', namespace: 'databases' },
         databaseName: '_0a1b2c3d_shop_example_com',
-        databaseUser: 'u0a1b2c3d_shop_example_com',
+        // The default: the database name, the account Frappe connects as.
+        databaseUser: '_0a1b2c3d_shop_example_com',
       },
       ingressClassName: 'nginx',
       ingress: { enabled: true },
@@ -123,6 +124,35 @@ describe('database objects (mariadb-operator k8s.mariadb.com/v1alpha1)', () => {
       user: '_0a1b2c3d_shop_example_com',
     });
   });
+
+  // Frappe 14/15 log in as db_name; 16 reads db_user, which new-site.sh sets to the same account.
+  // The account never follows the bench's version: mariadb-operator makes User.spec.name and
+  // Grant.spec.username immutable, and a bench upgraded from 15 to 16 keeps its sites' site_config.
+  it.each([
+    ['version-14', 'u0a1b2c3d_shop_example_com'],
+    ['version-15', 'u0a1b2c3d_shop_example_com'],
+    ['version-16', 'u0a1b2c3d_shop_example_com'],
+    ['develop', 'u0a1b2c3d_shop_example_com'],
+    ['version-15', 'shop_admin'],
+    ['version-16', 'shop_admin'],
+    ['v16.0.0', 'shop_admin'],
+  ])(
+    'on a %s bench a databaseUser of %s (stored, or written by hand) is not the account: the database name is',
+    (frappeVersion, databaseUser) => {
+      const s = site({ dbConfig: { ...site().spec.dbConfig, databaseUser } });
+      const children = desiredSiteChildren(s, bench({ frappeVersion }), OPTIONS);
+      const { User, Grant } = byKind(children.database);
+      expect(spec(User).name).toBe('_0a1b2c3d_shop_example_com');
+      expect(spec(Grant).username).toBe('_0a1b2c3d_shop_example_com');
+      expect(children.endpoint?.user).toBe('_0a1b2c3d_shop_example_com');
+      const env = (
+        children.initJob.spec as {
+          template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+        }
+      ).template.spec.containers[0]!.env;
+      expect(env.find((e) => e.name === 'DB_USER')?.value).toBe('_0a1b2c3d_shop_example_com');
+    },
+  );
 
   it('a mariadbRef without namespace points into the site namespace', () => {
     const s = site({ dbConfig: { ...site().spec.dbConfig, mariadbRef: { name: 'frappe-mariadb' } } });

@@ -43,7 +43,8 @@ describe('checkSiteIdentifiers', () => {
     ['database', { database: 'INFORMATION_SCHEMA', user: 'u' }],
     ['user', { database: 'db', user: "u'@'%" }],
     ['user', { database: 'db', user: 'root' }],
-    ['user', { database: 'db', user: 'u'.repeat(33) }],
+    // MariaDB's limit is 80 (32 is MySQL's).
+    ['user', { database: 'db', user: 'u'.repeat(81) }],
     ['user', { database: 'db', user: 'a\u0000b' }],
   ])('%s: %j is rejected', (field, names) => {
     let thrown: unknown;
@@ -59,8 +60,10 @@ describe('checkSiteIdentifiers', () => {
 
   test('names at the limits of [A-Za-z0-9_] pass', () => {
     expect(() =>
-      checkSiteIdentifiers({ database: 'D'.repeat(64), user: 'u_9'.padEnd(32, 'x') }),
+      checkSiteIdentifiers({ database: 'D'.repeat(64), user: 'u_9'.padEnd(80, 'x') }),
     ).not.toThrow();
+    // The default user: the database name, up to 64.
+    expect(() => checkSiteIdentifiers({ database: 'D'.repeat(64), user: 'D'.repeat(64) })).not.toThrow();
     expect(() => checkSiteIdentifiers(site)).not.toThrow();
   });
 });

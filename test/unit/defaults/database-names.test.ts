@@ -37,11 +37,15 @@ describe('database identifiers', () => {
     );
   });
 
-  it('cuts the name to 64 and the user to 32 characters', () => {
-    const { databaseName, databaseUser } = defaultDatabaseIdentifiers('erp', `${'a'.repeat(80)}.example.com`);
+  it('cuts the name to 64; the user is the database name (the account Frappe connects as)', () => {
+    const siteName = `${'a'.repeat(80)}.example.com`;
+    const { databaseName, databaseUser, legacyUser } = defaultDatabaseIdentifiers('erp', siteName);
     expect(databaseName).toHaveLength(64);
-    expect(databaseUser).toHaveLength(32);
-    expect(databaseName.startsWith(`_${fnv1a32(`erp/${'a'.repeat(80)}.example.com`)}_aaa`)).toBe(true);
+    expect(databaseName.startsWith(`_${fnv1a32(`erp/${siteName}`)}_aaa`)).toBe(true);
+    expect(databaseUser).toBe(databaseName);
+    // What earlier versions defaulted the user to: still recognised as this site's own (S-DB-3).
+    expect(legacyUser).toBe(`u${fnv1a32(`erp/${siteName}`)}_${'a'.repeat(22)}`);
+    expect(legacyUser).toHaveLength(32);
   });
 
   it('differs by namespace for the same siteName (generateName-safe, no metadata.name needed)', () => {
