@@ -222,6 +222,7 @@ export const FrappeSiteStatus = Type.Object(
     ),
     installedApps: Type.Optional(Type.Array(Type.String(), { description: 'Apps installed on the site.' })),
     initJobRetry: Type.Optional(JobRetryStatus),
+    dropJobRetry: Type.Optional(JobRetryStatus),
   },
   { description: 'Observed state of the site.' },
 );

@@ -95,6 +95,10 @@ export function createController(options: ControllerOptions): Controller {
       password: () => randomBytes(24).toString('base64url'),
       random: Math.random,
       externalDatabase,
+      onJobRetry: (type, delayMs) => {
+        metrics.jobRetries.inc({ job_type: type });
+        metrics.jobRetryDelay.observe({ job_type: type }, delayMs / 1000);
+      },
       logger,
     };
   };

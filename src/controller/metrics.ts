@@ -15,6 +15,8 @@ export interface ControllerMetrics {
   sites: Gauge<'phase'>;
   writes: Gauge;
   jobsRunning: Gauge<'job_type'>;
+  jobRetries: Counter<'job_type'>;
+  jobRetryDelay: Histogram<'job_type'>;
 }
 
 export function createControllerMetrics(registry: Registry): ControllerMetrics {
@@ -73,6 +75,19 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
       name: 'frappe_operator_jobs_running',
       help: 'Jobs of the operator neither complete nor failed, by type (bench-init, site-init, site-drop).',
       labelNames: ['job_type'] as const,
+      registers,
+    }),
+    jobRetries: new Counter({
+      name: 'frappe_operator_job_retries_total',
+      help: 'Failed Jobs scheduled to run again, by type.',
+      labelNames: ['job_type'] as const,
+      registers,
+    }),
+    jobRetryDelay: new Histogram({
+      name: 'frappe_operator_job_retry_delay_seconds',
+      help: 'Backoff before a failed Job runs again.',
+      labelNames: ['job_type'] as const,
+      buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1200],
       registers,
     }),
     writes: new Gauge({

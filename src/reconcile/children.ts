@@ -6,7 +6,9 @@ import { APPLIED_HASH_ANNOTATION, shortHash, type Child } from '../builders/chil
 import type { EventSubject } from '../kube/events.js';
 import { CHILD_TYPES, resourceTypeOf, type ChildKind } from '../kube/resources.js';
 import { childVersion, type ChildSummary } from './child-state.js';
-import type { ReconcileContext } from './context.js';
+import type { JobType, ReconcileContext } from './context.js';
+import type { JobRetryStatus } from '../api/common.js';
+import type { JobRetryDecision } from './job-retry.js';
 
 interface Applied {
   metadata?: { uid?: string; generation?: number; resourceVersion?: string };
@@ -72,19 +74,28 @@ export async function pruneChildren(
   return pruned;
 }
 
-/** Deletes a failed Job (only that one: uid precondition) so the next reconcile runs it again. */
-export async function recreateJob(
+/**
+ * Acts on a retry decision about a failed Job, after the status has recorded it (a crash here
+ * cannot lose the count): tells the metrics of a newly scheduled retry, and deletes a failed Job
+ * that is due (only that one: uid precondition) so the next reconcile runs it again.
+ */
+export async function actOnJobRetry(
   owner: EventSubject,
-  job: { namespace: string; name: string; uid?: string },
-  failures: number,
+  job: { namespace: string; name: string; uid?: string; type: JobType },
+  previous: JobRetryStatus | undefined,
+  decision: JobRetryDecision,
   context: ReconcileContext,
 ): Promise<void> {
+  const { retry } = decision;
+  if (retry && retry.failedUid !== previous?.failedUid && retry.retryAt)
+    context.onJobRetry?.(job.type, Date.parse(retry.retryAt) - context.now().getTime());
+  if (decision.action !== 'recreate') return;
   await context.writes.remove(CHILD_TYPES.Job, job.namespace, job.name, { uid: job.uid });
   context.events.record(
     owner,
     'Warning',
-    'InitJobRetry',
+    'JobRetry',
     'RecreateJob',
-    `the init Job failed ${failures} times; running it again`,
+    `the Job ${job.name} failed ${decision.retry.failures} times; running it again`,
   );
 }

@@ -38,6 +38,8 @@ export interface ReconcileContext {
   password(): string;
   /** Uniform in [0, 1): jitter. */
   random(): number;
+  /** Told of each failed Job scheduled to run again, with its delay (metrics). */
+  onJobRetry?(jobType: JobType, delayMs: number): void;
   /** The external provider's SQL client, behind its circuit breakers (src/database). */
   externalDatabase?: Pick<ExternalMariaDb, 'ensure' | 'drop'>;
   logger?: Logger;
@@ -63,6 +65,8 @@ export class AppliedRecord {
     this.versions.delete(uid);
   }
 }
+
+export type JobType = 'bench-init' | 'site-init' | 'site-drop';
 
 /** Outcome of a reconcile: requeue after a delay (e.g. waiting for time to pass), or nothing. */
 export interface ReconcileOutcome {

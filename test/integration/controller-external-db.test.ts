@@ -221,8 +221,49 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
     ).toBe(0);
     const ready = await waitCondition('flaky', ns, 'Ready', (c) => c.status === 'True', 60_000);
     expect(ready.status.initJobRetry).toBeUndefined();
+    const metrics = await operator.metrics();
+    expect(metrics).toMatch(/^frappe_operator_job_retries_total\{job_type="site-init"\} [3-9]/m);
+    expect(metrics).toMatch(/^frappe_operator_job_retry_delay_seconds_count\{job_type="site-init"\} [3-9]/m);
     process.stderr.write(
       `init Job retries: intervals ${intervals.map((ms) => (ms / 1000).toFixed(0)).join(' s, ')} s\n`,
     );
+  });
+
+  it("drops the database and user of a Delete site on the server, and keeps a Retain site's", async () => {
+    const ns = await namespaceWithBench('ext-delete');
+    expect((await apply(externalSite(ns, 'kept'))).code).toBe(0);
+    expect((await apply(externalSite(ns, 'dropped') + '  deletionPolicy: Delete\n')).code).toBe(0);
+    const kept = (await waitCondition('kept', ns, 'Ready', (c) => c.status === 'True')).spec.dbConfig
+      .databaseName;
+    const dropped = (await waitCondition('dropped', ns, 'Ready', (c) => c.status === 'True')).spec.dbConfig
+      .databaseName;
+    const root = await createConnection({
+      host: server.host,
+      port: server.port,
+      user: server.rootUser,
+      password: server.rootPassword,
+    });
+    const exists = async (name: string) => {
+      const [databases] = await root.query(
+        'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [name],
+      );
+      const [users] = await root.query("SELECT COUNT(*) AS n FROM mysql.user WHERE User = ? AND Host = '%'", [
+        name,
+      ]);
+      return [Number(databases.n), Number(users.n)];
+    };
+    try {
+      expect(await exists(kept)).toEqual([1, 1]);
+      expect(await exists(dropped)).toEqual([1, 1]);
+      for (const name of ['kept', 'dropped'])
+        expect(
+          (await kubectl(['delete', 'frappesite', name, '-n', ns, '--wait=true', '--timeout=60s'])).code,
+        ).toBe(0);
+      expect(await exists(dropped)).toEqual([0, 0]);
+      expect(await exists(kept)).toEqual([1, 1]);
+    } finally {
+      await root.end();
+    }
   });
 });

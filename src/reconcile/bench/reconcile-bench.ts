@@ -5,7 +5,7 @@
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { desiredBenchChildren } from '../../builders/bench/index.js';
 import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
-import { applyChildren, pruneChildren, recreateJob } from '../children.js';
+import { actOnJobRetry, applyChildren, pruneChildren } from '../children.js';
 import { conditionTime } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { decideJobRetry, jobRetryPolicy } from '../job-retry.js';
@@ -60,14 +60,13 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
     now: conditionTime(now),
   });
   await writeStatus(bench, status, context);
-  // After the status has recorded the failure (so a crash here cannot lose the count).
-  if (initRetry.action === 'recreate')
-    await recreateJob(
-      bench,
-      { namespace, name: built.initJob.metadata.name, uid: initJob?.metadata.uid },
-      initRetry.retry.failures,
-      context,
-    );
+  await actOnJobRetry(
+    bench,
+    { namespace, name: built.initJob.metadata.name, uid: initJob?.metadata.uid, type: 'bench-init' },
+    bench.status?.initJobRetry,
+    initRetry,
+    context,
+  );
   // After the status, which records the init Job's success: Jobs of older configurations and
   // children the spec no longer wants go. The current init Job stays until its TTL.
   await pruneChildren(bench.metadata.uid ?? '', [...writable, built.initJob], context);

@@ -8,13 +8,13 @@ import type { Child } from '../../builders/child.js';
 import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
 import { isNotFound } from '../../kube/kube-http.js';
 import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
-import { applyChildren, pruneChildren, recreateJob } from '../children.js';
-import { conditionTime } from '../conditions.js';
+import { actOnJobRetry, applyChildren, pruneChildren } from '../children.js';
+import { conditionTime, nextConditions, summaryConditions } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { addFinalizer, removeFinalizer, writeMissingDefaults, writeStatus } from '../owner.js';
 import { recordedInitialized, siteStatus } from './site-status.js';
 import { dropExternal, provisionExternal, type DatabaseOutcome } from './external-database.js';
-import { decideJobRetry, jobRetryPolicy } from '../job-retry.js';
+import { decideJobRetry, jobRetryPolicy, type JobRetryDecision } from '../job-retry.js';
 
 const benchKeyOf = (site: FrappeSite) =>
   `${site.spec.benchRef?.namespace || site.metadata.namespace}/${site.spec.benchRef?.name}`;
@@ -106,19 +106,51 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
   });
   await writeStatus(site, status, context);
   // After the status has recorded the failure (a crash here cannot lose the count).
-  if (initRetry.action === 'recreate')
-    await recreateJob(
-      site,
-      { namespace, name: built.initJob.metadata.name, uid: initJob?.metadata.uid },
-      initRetry.retry.failures,
-      context,
-    );
+  await actOnJobRetry(
+    site,
+    { namespace, name: built.initJob.metadata.name, uid: initJob?.metadata.uid, type: 'site-init' },
+    site.status?.initJobRetry,
+    initRetry,
+    context,
+  );
   // After the status records the init Job's success: the copies of the passwords go with it.
   await pruneChildren(site.metadata.uid ?? '', wanted, context);
   const waits = [database.requeueAfterMs, initRetry.action === 'wait' ? initRetry.waitMs : undefined].filter(
     (ms): ms is number => ms !== undefined,
   );
   return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : {};
+}
+
+/** While a Delete site is being cleaned up: phase Terminating, and Stalled when the drop Job gave up. */
+function terminatingStatus(site: FrappeSite, retry: JobRetryDecision, now: string) {
+  const stalled =
+    retry.action === 'give-up'
+      ? {
+          reason: 'DropJobFailed',
+          message: `the drop Job failed ${retry.retry.failures} times: ${retry.retry.lastError ?? 'see its logs'}`,
+        }
+      : undefined;
+  const details = [
+    {
+      type: 'CleanedUp',
+      status: 'False' as const,
+      reason: retry.retry ? 'DropJobRetrying' : 'Terminating',
+      message: retry.retry
+        ? `the drop Job failed ${retry.retry.failures} times${retry.retry.retryAt ? `; next run at ${retry.retry.retryAt}` : ''}`
+        : 'removing the site files, then the database',
+    },
+  ];
+  return {
+    ...site.status,
+    phase: 'Terminating',
+    conditions: nextConditions(
+      site.status?.conditions,
+      [...summaryConditions(details, ['CleanedUp'], stalled), ...details],
+      site.metadata.generation,
+      now,
+    ),
+    dropJobRetry: retry.retry,
+  };
 }
 
 function pendingStatus(site: FrappeSite, reason: string, message: string, now: string) {
@@ -271,18 +303,26 @@ async function finalize(
     });
     const dropJob = context.children.get('Job', namespace, built.dropJob.metadata.name);
     if (recordedInitialized(site) && !dropJob?.state.ready) {
-      if (dropJob?.state.failed) {
-        context.events.record(
-          site,
-          'Warning',
-          'DropJobFailed',
-          'DropSite',
-          `the drop Job failed: ${dropJob.state.message ?? ''}`,
-        );
-        return {};
-      }
-      await applyChildren([built.dropJob], context);
-      return {};
+      // A failed drop Job runs again with backoff, like the init Job; at the limit the site stays
+      // Terminating and Stalled until a person looks (its data is not dropped half-way).
+      const retry = decideJobRetry(
+        site.status?.dropJobRetry,
+        built.dropJob.metadata.name,
+        dropJob ? { uid: dropJob.metadata.uid, state: dropJob.state } : undefined,
+        context.now(),
+        context.random,
+        jobRetryPolicy(context.config),
+      );
+      await writeStatus(site, terminatingStatus(site, retry, conditionTime(context.now())), context);
+      await actOnJobRetry(
+        site,
+        { namespace, name: built.dropJob.metadata.name, uid: dropJob?.metadata.uid, type: 'site-drop' },
+        site.status?.dropJobRetry,
+        retry,
+        context,
+      );
+      if (retry.action === 'none' && !dropJob) await applyChildren([built.dropJob], context);
+      return retry.action === 'wait' ? { requeueAfterMs: retry.waitMs } : {};
     }
     // The database objects carry cleanupPolicy Delete: mariadb-operator drops what they made, and
     // removes its own finalizers; the site's finalizer goes once they are gone.
