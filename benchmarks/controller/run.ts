@@ -44,7 +44,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const SITE_COUNTS = values.sites.split(',').map(Number);
+const SITE_COUNTS = values.sites.split(',').filter(Boolean).map(Number);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 const SETTLE_S = Number(values.settle);
@@ -80,9 +80,16 @@ async function createAll(http: KubeHttp, items: Item[]): Promise<{ seconds: numb
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++] as Item;
-      await http.sendJSON(item.method ?? 'POST', item.path, item.body).catch((error: unknown) => {
-        failures.push(`${item.path}: ${(error as Error).message}`);
-      });
+      await http
+        .sendJSON(
+          item.method ?? 'POST',
+          item.path,
+          item.body,
+          item.method === 'PATCH' ? 'application/merge-patch+json' : undefined,
+        )
+        .catch((error: unknown) => {
+          failures.push(`${item.path}: ${(error as Error).message}`);
+        });
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -108,6 +115,21 @@ async function deleteNamespaces(http: KubeHttp, names: string[]): Promise<number
     names.map((name) => ({ path: `/api/v1/namespaces/${name}`, body: undefined, method: 'DELETE' })),
   ).catch(() => undefined);
   const wanted = new Set(names);
+  // kube-controller-manager runs only the garbage collector and the namespace controller here:
+  // play the pvc-protection controller, or every namespace with a PVC terminates forever.
+  const claims = (await http.getJSON('/api/v1/persistentvolumeclaims')) as {
+    items: { metadata: { name: string; namespace: string; finalizers?: string[] } }[];
+  };
+  await createAll(
+    http,
+    claims.items
+      .filter((c) => wanted.has(c.metadata.namespace) && c.metadata.finalizers?.length)
+      .map((c) => ({
+        path: `/api/v1/namespaces/${c.metadata.namespace}/persistentvolumeclaims/${c.metadata.name}`,
+        method: 'PATCH',
+        body: { metadata: { finalizers: null } },
+      })),
+  );
   while (now() - started < 600) {
     const list = (await http.getJSON('/api/v1/namespaces')) as { items: { metadata: { name: string } }[] };
     if (!list.items.some((n) => wanted.has(n.metadata.name))) return now() - started;
