@@ -478,7 +478,7 @@ try {
     }
   }
 
-  log(`\n== summary (medians of ${ROUNDS} round(s))`);
+  if (results.size) log(`\n== summary (medians of ${ROUNDS} round(s))`);
   for (const [sites, rs] of results) {
     const m = (f: (r: ScenarioResult) => number) => median(rs.map(f));
     log(
