@@ -7,7 +7,7 @@ import { installCrds, startControlPlane, type ControlPlane } from '../../harness
 import { startOperatorProcess, type OperatorProcess } from '../../harness/operator-process.js';
 import { kubeHttp, loadKubeConfig } from '../../src/kube/kube-http.js';
 import { eventually } from '../harness/cluster.js';
-import { playKubelet, type Kubelet } from '../harness/kubelet.js';
+import { playKubelet, type Kubelet } from '../../harness/kubelet.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
@@ -49,7 +49,7 @@ describe('the controller across an API server restart', () => {
   it('recovers every watch and converges what changed after the restart', async () => {
     const ns = 'restart';
     expect((await plane.kubectl(['create', 'namespace', ns])).code).toBe(0);
-    kubelet = playKubelet(ns, kubeHttp(loadKubeConfig(plane.kubeconfig), 'frappe-admission-tests'));
+    kubelet = playKubelet(kubeHttp(loadKubeConfig(plane.kubeconfig), 'frappe-admission-tests'), [ns]);
     const bench = `apiVersion: vyogo.tech/v1alpha1
 kind: FrappeBench
 metadata: {name: erpnext, namespace: ${ns}}

@@ -66,7 +66,7 @@ describe('the controller across a leader killed mid-work', () => {
 
   it('elects one leader; the standby takes over within 20 s of a SIGKILL and every site converges', async () => {
     const ns = await freshNamespace('ctl-failover');
-    kubelet = playKubelet(ns, testHttp());
+    kubelet = playKubelet(testHttp(), [ns]);
     const [a, b] = await Promise.all([
       start(`failover-a-${process.pid}`),
       start(`failover-b-${process.pid}`),

@@ -73,7 +73,7 @@ describe('the controller', () => {
   let operator: OperatorProcess;
   const kubelets: Kubelet[] = [];
   const play = (namespace: string) => {
-    const kubelet = playKubelet(namespace, testHttp());
+    const kubelet = playKubelet(testHttp(), [namespace]);
     kubelets.push(kubelet);
     return kubelet;
   };
