@@ -22,7 +22,7 @@ const HELP = `usage: frappe-admission serve --tls-cert-file F --tls-private-key-
                              [--client-ca-file F] [--config FILE] [--drain-delay-seconds 5]
                              [--kubeconfig FILE | --offline] [--no-controller]
                              [--leader-election-namespace NS] [--leader-election-name NAME]
-                             [--controller-concurrency 4]
+                             [--controller-concurrency 10]
 
   --client-ca-file F   require a client certificate signed by a CA in F (PEM) on every connection;
                        re-read when it changes, like the serving certificate
@@ -74,7 +74,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'no-controller': { type: 'boolean', default: false },
       'leader-election-namespace': { type: 'string' },
       'leader-election-name': { type: 'string', default: 'frappe-admission' },
-      'controller-concurrency': { type: 'string', default: '4' },
+      'controller-concurrency': { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

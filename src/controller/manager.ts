@@ -34,7 +34,7 @@ export interface ControllerOptions {
   logger: Logger;
   /** This process, as Events' reportingInstance. */
   identity: string;
-  /** Reconciles at once per kind (default 4). */
+  /** Reconciles at once per kind (default 10). */
   concurrency?: number;
   /** Every object is reconciled again this often (default 10 minutes). */
   resyncMs?: number;
@@ -109,7 +109,7 @@ export function createController(options: ControllerOptions): Controller {
     reconcile: (key: string, context: ReconcileContext) => Promise<ReconcileOutcome>,
   ) =>
     new WorkQueue({
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? 10,
       reconcile: async (key) => {
         const started = performance.now();
         metrics.inFlight.inc({ controller: name });

@@ -55,6 +55,11 @@ export function kubeHttp(credentials: KubeCredentials, userAgent = USER_AGENT): 
   // agent's, so its pool keys on them once instead of per request.
   const agent = new Agent({ keepAlive: true, maxSockets: 32, ...credentials.tls });
 
+  /**
+   * One request. `signal` ends a watch; a request that must answer in time gets a timer instead,
+   * cleared when its response is done: an AbortSignal that fires after the response has ended
+   * could destroy the keep-alive socket another request is using by then.
+   */
   async function send(
     path: string,
     signal: AbortSignal | undefined,
@@ -78,8 +83,22 @@ export function kubeHttp(credentials: KubeCredentials, userAgent = USER_AGENT): 
     };
     if (credentials.applyToRequest) await credentials.applyToRequest(options as Record<string, unknown>);
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(options, resolve);
-      req.on('error', reject);
+      const req = request(options, (response) => {
+        if (timer) response.once('close', () => clearTimeout(timer));
+        resolve(response);
+      });
+      const timer =
+        signal === undefined
+          ? setTimeout(
+              () => req.destroy(new Error(`no answer from the API server within ${REQUEST_TIMEOUT_MS} ms`)),
+              REQUEST_TIMEOUT_MS,
+            )
+          : undefined;
+      timer?.unref();
+      req.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
       req.end(body);
     });
   }
@@ -119,14 +138,14 @@ export function kubeHttp(credentials: KubeCredentials, userAgent = USER_AGENT): 
 
   return {
     async getJSON(path) {
-      const response = await open(path, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+      const response = await open(path);
       if (response.statusCode !== 200) throw await failure(response);
       return readJSON(response);
     },
     async sendJSON(method, path, body, contentType) {
       const response = await open(
         path,
-        AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        undefined,
         method,
         body === undefined ? undefined : JSON.stringify(body),
         contentType,
@@ -143,7 +162,8 @@ export function kubeHttp(credentials: KubeCredentials, userAgent = USER_AGENT): 
       try {
         for await (const line of lines) if (line.trim() !== '') onEvent(JSON.parse(line));
       } finally {
-        response.socket.setTimeout(0);
+        // The socket is gone (null) when the server ended the watch: nothing to reset then.
+        response.socket?.setTimeout(0);
         response.destroy();
       }
     },

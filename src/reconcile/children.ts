@@ -23,32 +23,36 @@ function upToDate(cached: ChildSummary | undefined, hash: string, context: Recon
   return remembered === undefined || remembered === cached.metadata.version;
 }
 
-/** Applies each child that is not up to date; returns how many were applied. */
+/**
+ * Applies each child that is not up to date, all at once (they do not depend on each other: a
+ * Deployment may exist before its ConfigMap); returns how many were applied.
+ */
 export async function applyChildren(children: readonly Child[], context: ReconcileContext): Promise<number> {
-  let applied = 0;
-  for (const child of children) {
-    const hash = shortHash(child);
+  const stale = children.filter((child) => {
     const cached = context.children.get(
       child.kind as ChildKind,
       child.metadata.namespace,
       child.metadata.name,
     );
-    if (upToDate(cached, hash, context)) continue;
     // A Job's pod template is immutable: a Job is created once and left as it is (a new
     // configuration gets a Job of a new name).
-    if (child.kind === 'Job' && cached && !cached.metadata.deletionTimestamp) continue;
-    const body = {
-      ...child,
-      metadata: {
-        ...child.metadata,
-        annotations: { ...child.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash },
-      },
-    };
-    const result = (await context.writes.apply(body)) as Applied;
-    if (result.metadata?.uid) context.applied.remember(result.metadata.uid, childVersion(result.metadata));
-    applied++;
-  }
-  return applied;
+    if (child.kind === 'Job' && cached && !cached.metadata.deletionTimestamp) return false;
+    return !upToDate(cached, shortHash(child), context);
+  });
+  await Promise.all(
+    stale.map(async (child) => {
+      const body = {
+        ...child,
+        metadata: {
+          ...child.metadata,
+          annotations: { ...child.metadata.annotations, [APPLIED_HASH_ANNOTATION]: shortHash(child) },
+        },
+      };
+      const result = (await context.writes.apply(body)) as Applied;
+      if (result.metadata?.uid) context.applied.remember(result.metadata.uid, childVersion(result.metadata));
+    }),
+  );
+  return stale.length;
 }
 
 /**

@@ -95,7 +95,7 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
 
   async function namespaceWithBench(prefix: string) {
     const ns = await freshNamespace(prefix);
-    kubelets.push(playKubelet(ns, testHttp()));
+    kubelets.push(playKubelet(testHttp(), [ns]));
     const secret = await kubectl([
       'create',
       'secret',
@@ -232,7 +232,7 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
   it("drops the database and user of a Delete site on the server, and keeps a Retain site's", async () => {
     const ns = await namespaceWithBench('ext-delete');
     expect((await apply(externalSite(ns, 'kept'))).code).toBe(0);
-    expect((await apply(externalSite(ns, 'dropped') + '  deletionPolicy: Delete\n')).code).toBe(0);
+    expect((await apply(`${externalSite(ns, 'dropped')}\n  deletionPolicy: Delete\n`)).code).toBe(0);
     const kept = (await waitCondition('kept', ns, 'Ready', (c) => c.status === 'True')).spec.dbConfig
       .databaseName;
     const dropped = (await waitCondition('dropped', ns, 'Ready', (c) => c.status === 'True')).spec.dbConfig
