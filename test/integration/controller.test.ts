@@ -134,7 +134,8 @@ describe('the controller', () => {
     const ns = await freshNamespace('ctl-ready');
     const kubelet = play(ns);
     expect((await apply(bench(ns))).code).toBe(0);
-    expect((await apply(site(ns, 'shop', 'shop.example.com'))).code).toBe(0);
+    const applied = await apply(site(ns, 'shop', 'shop.example.com'));
+    expect(applied.code, applied.stderr).toBe(0);
     const readyBench = await waitReady('frappebench', 'erpnext', ns);
     expect(readyBench.status).toMatchObject({
       phase: 'Ready',

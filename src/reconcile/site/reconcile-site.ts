@@ -9,7 +9,7 @@ import { desiredSiteChildren, type SiteChildren } from '../../builders/site/inde
 import { isNotFound } from '../../kube/kube-http.js';
 import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
 import { actOnJobRetry, applyChildren, pruneChildren } from '../children.js';
-import { conditionTime, nextConditions, summaryConditions } from '../conditions.js';
+import { conditionTime, nextConditions, summaryConditions, type ConditionInput } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { addFinalizer, removeFinalizer, writeMissingDefaults, writeStatus } from '../owner.js';
 import { recordedInitialized, siteStatus } from './site-status.js';
@@ -145,7 +145,14 @@ function terminatingStatus(site: FrappeSite, retry: JobRetryDecision, now: strin
     phase: 'Terminating',
     conditions: nextConditions(
       site.status?.conditions,
-      [...summaryConditions(details, ['CleanedUp'], stalled), ...details],
+      [
+        ...summaryConditions(details, ['CleanedUp'], stalled),
+        ...details,
+        // The details of the living site stay: InitJobComplete says whether there are files to drop.
+        ...((site.status?.conditions ?? []).filter(
+          (c) => !['Ready', 'Reconciling', 'Stalled', 'CleanedUp'].includes(c.type),
+        ) as ConditionInput[]),
+      ],
       site.metadata.generation,
       now,
     ),
