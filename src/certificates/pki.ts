@@ -70,6 +70,12 @@ function sign(certificate: forge.pki.Certificate, key: forge.pki.PrivateKey): vo
   certificate.sign(key as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
 }
 
+/** PEM with \n line ends (forge writes \r\n), as openssl and kubectl write it. */
+const pemPair = (certificate: forge.pki.Certificate, key: forge.pki.PrivateKey): PemPair => ({
+  cert: forge.pki.certificateToPem(certificate).replaceAll('\r\n', '\n'),
+  key: forge.pki.privateKeyToPem(key).replaceAll('\r\n', '\n'),
+});
+
 export function createCA(commonName: string, validityMs: number, now: Date): PemPair {
   const keys = keyPair();
   const certificate = forge.pki.createCertificate();
@@ -86,7 +92,7 @@ export function createCA(commonName: string, validityMs: number, now: Date): Pem
     { name: 'subjectKeyIdentifier' },
   ]);
   sign(certificate, keys.privateKey);
-  return { cert: forge.pki.certificateToPem(certificate), key: forge.pki.privateKeyToPem(keys.privateKey) };
+  return pemPair(certificate, keys.privateKey);
 }
 
 /** A serving certificate for the Service's DNS names, signed by `ca`; it never outlives the CA. */
@@ -116,7 +122,7 @@ export function issueServing(ca: PemPair, identity: ServiceIdentity, validityMs:
     },
   ]);
   sign(certificate, caKey);
-  return { cert: forge.pki.certificateToPem(certificate), key: forge.pki.privateKeyToPem(keys.privateKey) };
+  return pemPair(certificate, keys.privateKey);
 }
 
 export function caCommonName(identity: ServiceIdentity, now: Date): string {
