@@ -125,8 +125,12 @@ export function issueServing(ca: PemPair, identity: ServiceIdentity, validityMs:
   return pemPair(certificate, keys.privateKey);
 }
 
+/**
+ * Unique per CA (its issue time). forge encodes names as PrintableString, which has no `@` or `_`:
+ * Go's x509 (kubectl, the API server) rejects such a name.
+ */
 export function caCommonName(identity: ServiceIdentity, now: Date): string {
-  return `${identity.service}.${identity.namespace}-ca@${Math.floor(now.getTime() / 1000)}`;
+  return `${identity.service}.${identity.namespace}-ca-${Math.floor(now.getTime() / 1000)}`;
 }
 
 /** A fresh CA and serving certificate. */

@@ -3,7 +3,8 @@
 // and the Secret round trip.
 import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import {
   caBundle,
@@ -54,6 +55,9 @@ describe('issued certificates', () => {
     expect(serving.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']); // id-kp-serverAuth
     expect(serving.ca).toBe(false);
     expect(ca.ca).toBe(true);
+    // forge writes names as PrintableString: Go's x509 rejects one with other characters.
+    for (const name of [ca.subject, serving.subject, serving.issuer])
+      expect(name).toMatch(/^CN=[A-Za-z0-9 '()+,\-./:=?]+$/);
   });
 
   it('is signed by the CA, RSA 2048, valid 1 year (serving) and 10 years (CA) by default', () => {
