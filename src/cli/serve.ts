@@ -280,7 +280,6 @@ function selfManagedOptions(
   env: NodeJS.ProcessEnv,
 ): SelfManagedOptions {
   const text = (flag: string) => values[flag] as string | undefined;
-  if (values.offline) throw new UsageError('--self-managed-certificates needs a cluster: not with --offline');
   const secretName = text('certificate-secret');
   const service = text('service-name');
   const configurations = text('webhook-configurations');
@@ -310,6 +309,7 @@ function selfManagedOptions(
   };
   if (policy.servingValidityMs > policy.caValidityMs)
     throw new UsageError('--certificate-validity must not exceed --ca-validity');
+  if (values.offline) throw new UsageError('--self-managed-certificates needs a cluster: not with --offline');
   return {
     secretName,
     identity: { service, namespace: text('certificate-namespace') ?? env.POD_NAMESPACE ?? 'default' },
