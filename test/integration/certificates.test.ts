@@ -6,7 +6,7 @@
 // both alone; a renewal requested by annotation replaces the CA with the old one kept in the bundle
 // for the overlap, the replicas serve the new certificate without a restart, then the old CA goes.
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
