@@ -47,6 +47,18 @@ export interface ControlPlaneOptions {
   withControllerManager?: boolean;
   /** Keep the data directory after stop (for debugging). */
   keepDir?: boolean;
+  /**
+   * Run etcd and kube-apiserver (and kubectl) under `ip netns exec <name>` in a network namespace
+   * the caller made, the API server advertising `address` (an address of that namespace) with
+   * aggregator routing, so webhooks by Service reach the endpoint an EndpointSlice names. The
+   * readiness probe then goes through kubectl in the namespace too.
+   */
+  netns?: { name: string; address: string };
+}
+
+/** The command and arguments that run `command` in the network namespace, if any. */
+export function inNetns(netns: string | undefined, command: string, args: string[]): [string, string[]] {
+  return netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, args];
 }
 
 /** A free TCP port on loopback (closed again before use; the window for a race is tiny). */
@@ -173,8 +185,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     processes.push(
       startProcess(
         'etcd',
-        join(binDir, 'etcd'),
-        [
+        ...inNetns(options.netns?.name, join(binDir, 'etcd'), [
           '--name=local',
           `--data-dir=${join(dir, 'etcd')}`,
           `--listen-client-urls=${etcdUrl}`,
@@ -184,7 +195,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           `--initial-cluster=local=${peerUrl}`,
           '--unsafe-no-fsync',
           '--log-level=warn',
-        ],
+        ]),
         dir,
       ),
     );
@@ -206,15 +217,31 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     );
     const caPem = await readFile(ca.cert);
     const adminPair = { cert: await readFile(admin.cert), key: await readFile(admin.key) };
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(
+      kubeconfig,
+      kubeconfigYaml(server, caPem.toString(), adminPair.cert.toString(), adminPair.key.toString()),
+      { mode: 0o600 },
+    );
+    const kubectl = (args: string[], o: { input?: string } = {}) =>
+      runCommand(
+        ...inNetns(options.netns?.name, join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args]),
+        {
+          input: o.input,
+        },
+      );
+    const ready = options.netns
+      ? async () => (await kubectl(['get', '--raw=/readyz', '--request-timeout=2s'])).code === 0
+      : () => readyz(server, caPem, adminPair);
     /** Starts kube-apiserver (again, for a restart: same port, same etcd) and waits until it is ready. */
     const launchApiServer = async () => {
       const apiserver = startProcess(
         'kube-apiserver',
-        join(binDir, 'kube-apiserver'),
-        [
+        ...inNetns(options.netns?.name, join(binDir, 'kube-apiserver'), [
           `--etcd-servers=${etcdUrl}`,
           '--bind-address=127.0.0.1',
-          '--advertise-address=127.0.0.1',
+          `--advertise-address=${options.netns?.address ?? '127.0.0.1'}`,
+          ...(options.netns ? ['--enable-aggregator-routing=true'] : []),
           `--secure-port=${apiPort}`,
           `--tls-cert-file=${serving.cert}`,
           `--tls-private-key-file=${serving.key}`,
@@ -231,12 +258,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           '--audit-log-maxsize=0',
           '--profiling=false',
           '--v=1',
-        ],
+        ]),
         dir,
       );
       processes.push(apiserver);
       await waitFor(
-        () => readyz(server, caPem, adminPair),
+        ready,
         60_000,
         async () => `kube-apiserver not ready after 60 s:\n${await apiserver.tail()}`,
       );
@@ -248,19 +275,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       await apiserver.stop(3000);
       apiserver = await launchApiServer();
     };
-    const kubeconfig = join(dir, 'kubeconfig');
-    await writeFile(
-      kubeconfig,
-      kubeconfigYaml(server, caPem.toString(), adminPair.cert.toString(), adminPair.key.toString()),
-      { mode: 0o600 },
-    );
 
     if (options.withControllerManager) {
       processes.push(
         startProcess(
           'kube-controller-manager',
-          join(binDir, 'kube-controller-manager'),
-          [
+          ...inNetns(options.netns?.name, join(binDir, 'kube-controller-manager'), [
             `--kubeconfig=${kubeconfig}`,
             `--authentication-kubeconfig=${kubeconfig}`,
             `--authorization-kubeconfig=${kubeconfig}`,
@@ -269,13 +289,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
             '--leader-elect=false',
             `--service-account-private-key-file=${serviceAccount.key}`,
             `--root-ca-file=${ca.cert}`,
-          ],
+          ]),
           dir,
         ),
       );
     }
-    const kubectl = (args: string[], o: { input?: string } = {}) =>
-      runCommand(join(binDir, 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args], { input: o.input });
     return { dir, binDir, server, kubeconfig, ca, webhookClient, auditLog, kubectl, restartApiServer, stop };
   } catch (error) {
     await stop();

@@ -17,18 +17,32 @@ import type { InformerClusterView, InformerOptions } from '../controller/informe
 import { createController, type Controller } from '../controller/manager.js';
 import { createControllerMetrics } from '../controller/metrics.js';
 import { LeaderElector, leaderIdentity } from '../controller/leader-election.js';
+import { CertificateManager } from '../certificates/manager.js';
+import { createCertificateMetrics } from '../certificates/metrics.js';
+import { DEFAULT_POLICY, parseDuration } from '../certificates/pki.js';
+import { waitForFiles } from '../certificates/wait-for-files.js';
 
 const HELP = `usage: frappe-admission serve --tls-cert-file F --tls-private-key-file F [--port 9443] [--host 0.0.0.0]
                              [--client-ca-file F] [--config FILE] [--drain-delay-seconds 5]
                              [--kubeconfig FILE | --offline] [--no-controller]
                              [--leader-election-namespace NS] [--leader-election-name NAME]
                              [--controller-concurrency 10]
+                             [--self-managed-certificates --certificate-secret NAME --service-name SVC
+                              --webhook-configurations MUTATING,VALIDATING [--certificate-namespace NS]
+                              [--ca-validity 87600h] [--certificate-validity 8760h]
+                              [--ca-overlap 1h] [--certificate-check-interval 5m]
+                              [--certificate-wait-timeout 5m]]
 
   --client-ca-file F   require a client certificate signed by a CA in F (PEM) on every connection;
                        re-read when it changes, like the serving certificate
   --no-controller      serve the webhooks only (the controller is also off with --offline)
   --leader-election-namespace NS
                        namespace of the Lease (default: $POD_NAMESPACE, else default)
+  --self-managed-certificates
+                       the Lease holder issues a CA and serving certificate for the Service into the
+                       Secret and patches caBundle into the webhook configurations; every replica
+                       serves the Secret's files (--tls-cert-file/--tls-private-key-file, its mount)
+                       and waits for them to appear at start (docs/serving.md)
 `;
 
 export interface ClusterSource {
@@ -75,6 +89,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'leader-election-namespace': { type: 'string' },
       'leader-election-name': { type: 'string', default: 'frappe-admission' },
       'controller-concurrency': { type: 'string', default: '10' },
+      'self-managed-certificates': { type: 'boolean', default: false },
+      'certificate-secret': { type: 'string' },
+      'certificate-namespace': { type: 'string' },
+      'service-name': { type: 'string' },
+      'webhook-configurations': { type: 'string' },
+      'ca-validity': { type: 'string', default: '87600h' },
+      'certificate-validity': { type: 'string', default: '8760h' },
+      'ca-overlap': { type: 'string', default: '1h' },
+      'certificate-check-interval': { type: 'string', default: '5m' },
+      'certificate-wait-timeout': { type: 'string', default: '5m' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -96,6 +120,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError('--controller-concurrency must be a whole number ≥ 1');
 
+  const selfManaged = values['self-managed-certificates'] ? selfManagedOptions(values, io.env) : undefined;
+
   const config = await loadOperatorConfig(values.config);
   // One JSON line per decision, batched (log-lines.ts): flushed per 4 KiB, per 250 ms and on shutdown.
   const logger = pino({ base: { component: 'webhook' } }, new BatchedLines({ write: io.stdout }));
@@ -110,7 +136,115 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const registry = new Registry();
   const metrics = createAdmissionMetrics(registry);
   const admission = admissionContext(cluster.view, config);
-  let server;
+
+  // The Lease holder runs the controller (unless --no-controller) and, with self-managed
+  // certificates, the certificate manager (whatever the controller flag): both start on leading.
+  let elector: LeaderElector | undefined;
+  let shuttingDown = false;
+  let exit!: (code: number) => void;
+  const stopped = new Promise<number>((resolve) => (exit = resolve));
+  if ((withController || selfManaged) && cluster.informers) {
+    const informers = cluster.informers;
+    const controllerLogger = logger.child({ component: 'controller' });
+    const identity = leaderIdentity();
+    if (withController)
+      controller = createController({
+        http: informers.http,
+        cluster: () => informers,
+        admission,
+        config,
+        metrics: createControllerMetrics(registry),
+        registry,
+        logger: controllerLogger,
+        identity,
+        concurrency,
+      });
+    const running = controller;
+    let certificates: CertificateManager | undefined;
+    if (selfManaged) {
+      const certificateMetrics = createCertificateMetrics(registry);
+      certificates = new CertificateManager({
+        ...selfManaged,
+        http: informers.http,
+        logger: logger.child({ component: 'certificates' }),
+        onCAExpiry: (seconds) => certificateMetrics.caExpiry.set(seconds),
+        onRenewal: (kind) => certificateMetrics.renewals.inc({ kind }),
+      });
+    }
+    const manager = certificates;
+    elector = new LeaderElector({
+      http: informers.http,
+      namespace: values['leader-election-namespace'] ?? io.env.POD_NAMESPACE ?? 'default',
+      name: values['leader-election-name'],
+      identity,
+      logger: controllerLogger,
+      onStartedLeading: () => {
+        manager?.start();
+        running?.start().catch((error: unknown) => {
+          controllerLogger.error({ err: error }, 'controller failed to start');
+          exit(1);
+        });
+      },
+      onStoppedLeading: () => {
+        // Another replica may lead by now: stop reconciling (and issuing) at once and exit; the
+        // Deployment restarts this process as a standby.
+        void running?.stop();
+        void manager?.stop();
+        if (!shuttingDown) {
+          controllerLogger.error('lost the leader lease; exiting');
+          cluster.stop();
+          logger.flush();
+          exit(1);
+        }
+      },
+    });
+    elector.start();
+  }
+  const waiting = new AbortController();
+  let server: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
+  const stop = (signal: string) => {
+    shuttingDown = true;
+    waiting.abort();
+    logger.info({ signal }, 'shutting down');
+    // Release the Lease first, so a standby takes over while this replica drains.
+    void (elector?.stop() ?? Promise.resolve())
+      .then(() => server?.drain())
+      .then(
+        () => exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'drain failed');
+          exit(1);
+        },
+      )
+      .finally(() => {
+        cluster.stop();
+        logger.flush();
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+
+  if (selfManaged) {
+    // Not listening (so not ready) until kubelet has mounted what the leader wrote.
+    const present = await Promise.race([
+      waitForFiles({
+        files: [certFile, keyFile],
+        timeoutMs: selfManaged.waitTimeoutMs,
+        logger,
+        source: `Secret ${selfManaged.identity.namespace}/${selfManaged.secretName} (written by the Lease holder)`,
+        abort: waiting.signal,
+      }).catch(async (error: unknown) => {
+        logger.error({ err: error }, 'no certificate files; exiting');
+        await elector?.stop();
+        cluster.stop();
+        logger.flush();
+        exit(1);
+        return false;
+      }),
+      stopped.then(() => false),
+    ]);
+    if (!present) return stopped;
+  }
   try {
     server = await startWebhookServer({
       context: admission,
@@ -125,75 +259,63 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       drainDelaySeconds,
     });
   } catch (error) {
+    await elector?.stop();
     cluster.stop();
     throw new UsageError(`cannot serve: ${(error as Error).message}`, { cause: error });
   }
-
-  let elector: LeaderElector | undefined;
-  const stopped = new Promise<number>((resolve) => {
-    let shuttingDown = false;
-    if (withController && cluster.informers) {
-      const informers = cluster.informers;
-      const controllerLogger = logger.child({ component: 'controller' });
-      const identity = leaderIdentity();
-      controller = createController({
-        http: informers.http,
-        cluster: () => informers,
-        admission,
-        config,
-        metrics: createControllerMetrics(registry),
-        registry,
-        logger: controllerLogger,
-        identity,
-        concurrency,
-      });
-      const running = controller;
-      elector = new LeaderElector({
-        http: informers.http,
-        namespace: values['leader-election-namespace'] ?? io.env.POD_NAMESPACE ?? 'default',
-        name: values['leader-election-name'],
-        identity,
-        logger: controllerLogger,
-        onStartedLeading: () => {
-          running.start().catch((error: unknown) => {
-            controllerLogger.error({ err: error }, 'controller failed to start');
-            resolve(1);
-          });
-        },
-        onStoppedLeading: () => {
-          // Another replica may lead by now: stop reconciling at once and exit; the Deployment
-          // restarts this process as a standby.
-          void running.stop();
-          if (!shuttingDown) {
-            controllerLogger.error('lost the leader lease; exiting');
-            cluster.stop();
-            logger.flush();
-            resolve(1);
-          }
-        },
-      });
-      elector.start();
-    }
-    const stop = (signal: string) => {
-      shuttingDown = true;
-      logger.info({ signal }, 'shutting down');
-      // Release the Lease first, so a standby takes over while this replica drains.
-      void (elector?.stop() ?? Promise.resolve())
-        .then(() => server.drain())
-        .then(
-          () => resolve(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'drain failed');
-            resolve(1);
-          },
-        )
-        .finally(() => {
-          cluster.stop();
-          logger.flush();
-        });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
   return stopped;
+}
+
+interface SelfManagedOptions {
+  secretName: string;
+  identity: { service: string; namespace: string };
+  webhookConfigurations: { mutating?: string; validating?: string };
+  policy: typeof DEFAULT_POLICY;
+  checkIntervalMs: number;
+  waitTimeoutMs: number;
+}
+
+function selfManagedOptions(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): SelfManagedOptions {
+  const text = (flag: string) => values[flag] as string | undefined;
+  const secretName = text('certificate-secret');
+  const service = text('service-name');
+  const configurations = text('webhook-configurations');
+  if (!secretName || !service || !configurations)
+    throw new UsageError(
+      '--self-managed-certificates needs --certificate-secret, --service-name and --webhook-configurations',
+    );
+  const names = configurations.split(',').map((n) => n.trim());
+  if (names.length > 2 || names.some((n) => !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n)))
+    throw new UsageError(
+      `--webhook-configurations takes MUTATING,VALIDATING (or one name for both), not ${configurations}`,
+    );
+  const duration = (flag: string) => {
+    try {
+      const ms = parseDuration(text(flag)!);
+      if (ms <= 0) throw new Error('must be above zero');
+      return ms;
+    } catch (error) {
+      throw new UsageError(`--${flag}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const policy = {
+    ...DEFAULT_POLICY,
+    caValidityMs: duration('ca-validity'),
+    servingValidityMs: duration('certificate-validity'),
+    overlapMs: duration('ca-overlap'),
+  };
+  if (policy.servingValidityMs > policy.caValidityMs)
+    throw new UsageError('--certificate-validity must not exceed --ca-validity');
+  if (values.offline) throw new UsageError('--self-managed-certificates needs a cluster: not with --offline');
+  return {
+    secretName,
+    identity: { service, namespace: text('certificate-namespace') ?? env.POD_NAMESPACE ?? 'default' },
+    webhookConfigurations: { mutating: names[0], validating: names[1] ?? names[0] },
+    policy,
+    checkIntervalMs: duration('certificate-check-interval'),
+    waitTimeoutMs: duration('certificate-wait-timeout'),
+  };
 }

@@ -183,6 +183,34 @@ describe.each(COMBINATIONS)('helm template: $name', ({ mode, serviceMonitor, net
       ).toEqual([{ kind: 'ServiceAccount', name: FULLNAME, namespace: NS }]);
   });
 
+  it('passes the self-managed certificate flags only when self-managed', () => {
+    const args = container(objects).args;
+    const selfManaged = [
+      '--self-managed-certificates',
+      `--certificate-secret=${FULLNAME}-tls`,
+      `--service-name=${FULLNAME}`,
+      `--webhook-configurations=${FULLNAME},${FULLNAME}`,
+      '--ca-validity=87600h',
+      '--certificate-validity=8760h',
+      '--ca-overlap=1h',
+      '--certificate-wait-timeout=5m',
+    ];
+    if (mode === 'cert-manager') {
+      const flag = (arg: string) => arg.split('=')[0];
+      expect(args.filter((arg) => selfManaged.map(flag).includes(flag(arg)))).toEqual([]);
+      return;
+    }
+    expect(args).toEqual(expect.arrayContaining(selfManaged));
+    // The files it waits for and serves are the Secret's mount.
+    expect(args).toContain('--tls-cert-file=/var/run/frappe-admission/tls/tls.crt');
+    const mount = (container(objects).volumeMounts as { name: string; mountPath: string }[]).find(
+      (m) => m.name === 'tls',
+    );
+    expect(mount?.mountPath).toBe('/var/run/frappe-admission/tls');
+    // Time for kubelet to mount the Secret the leader writes on a fresh install.
+    expect((container(objects).startupProbe as { failureThreshold: number }).failureThreshold).toBe(180);
+  });
+
   it('renders the webhook configurations `frappe-admission webhook-config` builds, by Service, without caBundle', () => {
     const expected = buildWebhookConfigurations({
       target: { service: { namespace: NS, name: FULLNAME } },
@@ -373,6 +401,45 @@ describe('helm template: the Deployment', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('helm template: self-managed certificates', () => {
+  it('renders flags the real `serve` accepts, with lifetimes from values (and rejects a bad lifetime)', async () => {
+    const objects = await render({
+      release: RELEASE,
+      namespace: NS,
+      set: [
+        'certificates.mode=self-managed',
+        'certificates.selfManaged.validity=720h',
+        'certificates.selfManaged.caOverlap=30m',
+      ],
+    });
+    const args = container(objects).args;
+    expect(args).toContain('--certificate-validity=720h');
+    expect(args).toContain('--ca-overlap=30m');
+    // Every flag parses and validates; only the missing cluster (--offline here) stops it.
+    const run = (extra: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [builtCli(), 'serve', ...args, ...extra], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    const offline = await run(['--offline']);
+    expect(offline.stderr).toContain('--self-managed-certificates needs a cluster: not with --offline');
+    expect(offline.code).toBe(2);
+    const bad = await run(['--offline', '--ca-overlap=1d']);
+    expect(bad.stderr).toContain('--ca-overlap: not a duration');
+    await expect(
+      render({
+        release: RELEASE,
+        namespace: NS,
+        set: ['certificates.mode=self-managed', 'certificates.selfManaged.validity=1d'],
+      }),
+    ).rejects.toThrow(/selfManaged/);
   });
 });
 
