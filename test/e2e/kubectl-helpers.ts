@@ -45,3 +45,9 @@ export function expectWebhookDenial(result: Outcome, message: RegExp): void {
   );
   expect(result.stderr).toMatch(message);
 }
+
+/** Applies and expects success; a failure shows kubectl's stderr (a denial, a webhook timeout…). */
+export async function applyOk(yaml: string, ...flags: string[]): Promise<void> {
+  const result = await apply(yaml, ...flags);
+  expect(result.code, result.stderr).toBe(0);
+}

@@ -263,7 +263,10 @@ describe('self-managed certificates (real API server, real serve processes; kube
     await eventually(async () =>
       (await served(second, bundle)).serial === newServing.serialNumber ? true : undefined,
     );
-    expect(await second.process.tail(300)).toContain('"msg":"certificates renewed"');
+    // Log lines are written in batches (every 250 ms): wait for the one that says it.
+    await eventually(async () =>
+      (await second.process.tail(300)).includes('"msg":"certificates renewed"') ? true : undefined,
+    );
     // After the overlap: only the new CA, in the Secret and in every webhook.
     const dropped = await eventually(
       async () => {

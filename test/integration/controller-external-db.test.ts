@@ -16,7 +16,7 @@ import {
 import { startOperatorProcess, type OperatorProcess } from '../../harness/operator-process.js';
 import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
 import { playKubelet, testHttp, type Kubelet } from '../harness/kubelet.js';
-import { apply, mergePatch, site } from '../e2e/kubectl-helpers.js';
+import { applyOk, mergePatch, site } from '../e2e/kubectl-helpers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
@@ -109,13 +109,13 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
       `--from-literal=password=${server.rootPassword}`,
     ]);
     expect(secret.code, secret.stderr).toBe(0);
-    expect((await apply(bench(ns))).code).toBe(0);
+    await applyOk(bench(ns));
     return ns;
   }
 
   it('creates the database, user and grant on the server, and connects no more once done', async () => {
     const ns = await namespaceWithBench('ext-db');
-    expect((await apply(externalSite(ns, 'shop'))).code).toBe(0);
+    await applyOk(externalSite(ns, 'shop'));
     const ready = await waitCondition('shop', ns, 'Ready', (c) => c.status === 'True');
     const database = ready.spec.dbConfig.databaseName;
     expect(ready.status.databaseStatus).toMatchObject({
@@ -157,7 +157,7 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
     const ns = await namespaceWithBench('ext-down');
     await server.stop();
     const start = proxy.accepted;
-    expect((await apply(externalSite(ns, 'late'))).code).toBe(0);
+    await applyOk(externalSite(ns, 'late'));
     const open = await waitCondition('late', ns, 'DatabaseReady', (c) => c.reason === 'CircuitOpen', 30_000);
     const openedAttempts = proxy.accepted - start;
     const message = condition(open, 'DatabaseReady').message as string;
@@ -195,7 +195,7 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
     const ns = await namespaceWithBench('ext-job');
     const kubelet = kubelets.at(-1)!;
     kubelet.failJobs.add('flaky-init');
-    expect((await apply(externalSite(ns, 'flaky'))).code).toBe(0);
+    await applyOk(externalSite(ns, 'flaky'));
     const uids: { uid: string; at: number }[] = [];
     const stalled = await eventually(async () => {
       const job = await getJSON('job', 'flaky-init', ns);
@@ -231,8 +231,8 @@ describe('faults against a real MariaDB server and failing Jobs', () => {
 
   it("drops the database and user of a Delete site on the server, and keeps a Retain site's", async () => {
     const ns = await namespaceWithBench('ext-delete');
-    expect((await apply(externalSite(ns, 'kept'))).code).toBe(0);
-    expect((await apply(`${externalSite(ns, 'dropped')}\n  deletionPolicy: Delete\n`)).code).toBe(0);
+    await applyOk(externalSite(ns, 'kept'));
+    await applyOk(`${externalSite(ns, 'dropped')}\n  deletionPolicy: Delete\n`);
     const kept = (await waitCondition('kept', ns, 'Ready', (c) => c.status === 'True')).spec.dbConfig
       .databaseName;
     const dropped = (await waitCondition('dropped', ns, 'Ready', (c) => c.status === 'True')).spec.dbConfig

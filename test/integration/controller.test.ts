@@ -10,7 +10,7 @@ import { startOperatorProcess, type OperatorProcess } from '../../harness/operat
 import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
 import { installForeignCrds, KEDA_KINDS, MARIADB_KINDS, removeForeignCrds } from '../harness/foreign-crds.js';
 import { playKubelet, testHttp, type Kubelet } from '../harness/kubelet.js';
-import { apply, mergePatch, site } from '../e2e/kubectl-helpers.js';
+import { applyOk, mergePatch, site } from '../e2e/kubectl-helpers.js';
 
 const bench = (namespace: string, name = 'erpnext', extra = '') => `apiVersion: vyogo.tech/v1alpha1
 kind: FrappeBench
@@ -99,7 +99,7 @@ describe('the controller', () => {
   it('runs workers static without KEDA, and autoscales them once KEDA is installed', async () => {
     const ns = await freshNamespace('ctl-keda');
     play(ns);
-    expect((await apply(bench(ns))).code).toBe(0);
+    await applyOk(bench(ns));
     const ready = await waitReady('frappebench', 'erpnext', ns);
     expect(ready.status.workerScaling.short).toMatchObject({ mode: 'static', kedaManaged: false });
     expect(condition(ready, 'Autoscaling')).toMatchObject({ status: 'False', reason: 'KedaNotInstalled' });
@@ -133,9 +133,8 @@ describe('the controller', () => {
   it('converges a bench and a site to Ready with every child, and writes nothing at rest', async () => {
     const ns = await freshNamespace('ctl-ready');
     const kubelet = play(ns);
-    expect((await apply(bench(ns))).code).toBe(0);
-    const applied = await apply(site(ns, 'shop', 'shop.example.com'));
-    expect(applied.code, applied.stderr).toBe(0);
+    await applyOk(bench(ns));
+    await applyOk(site(ns, 'shop', 'shop.example.com'));
     const readyBench = await waitReady('frappebench', 'erpnext', ns);
     expect(readyBench.status).toMatchObject({
       phase: 'Ready',
@@ -216,7 +215,7 @@ describe('the controller', () => {
   it('updates children in place on a spec change, and puts back what a person changed', async () => {
     const ns = await freshNamespace('ctl-drift');
     play(ns);
-    expect((await apply(bench(ns))).code).toBe(0);
+    await applyOk(bench(ns));
     await waitReady('frappebench', 'erpnext', ns);
     const gunicorn = await getJSON('deployment', 'erpnext-gunicorn', ns);
 
@@ -250,8 +249,8 @@ describe('the controller', () => {
   it('gives a dedicated database its own MariaDB', async () => {
     const ns = await freshNamespace('ctl-dedicated');
     play(ns);
-    expect((await apply(bench(ns))).code).toBe(0);
-    expect((await apply(site(ns, 'solo', 'solo.example.com', '  dbConfig: {mode: dedicated}'))).code).toBe(0);
+    await applyOk(bench(ns));
+    await applyOk(site(ns, 'solo', 'solo.example.com', '  dbConfig: {mode: dedicated}'));
     const ready = await waitReady('frappesite', 'solo', ns);
     expect(ready.status.databaseStatus.host).toBe(`solo-mariadb.${ns}.svc`);
     const mariadb = await getJSON('mariadbs.k8s.mariadb.com', 'solo-mariadb', ns);
@@ -264,9 +263,9 @@ describe('the controller', () => {
   it('keeps the data of a Retain site and cleans up a Delete site before it goes', async () => {
     const ns = await freshNamespace('ctl-delete');
     const kubelet = play(ns);
-    expect((await apply(bench(ns))).code).toBe(0);
-    expect((await apply(site(ns, 'kept', 'kept.example.com'))).code).toBe(0);
-    expect((await apply(site(ns, 'gone', 'gone.example.com', '  deletionPolicy: Delete'))).code).toBe(0);
+    await applyOk(bench(ns));
+    await applyOk(site(ns, 'kept', 'kept.example.com'));
+    await applyOk(site(ns, 'gone', 'gone.example.com', '  deletionPolicy: Delete'));
     await waitReady('frappesite', 'kept', ns);
     const gone = await waitReady('frappesite', 'gone', ns);
     expect(gone.metadata.finalizers).toContain('vyogo.tech/site-cleanup');
