@@ -5,6 +5,7 @@
 // - monitoring/argocd/health.lua → the argocd-cm snippet in docs/argocd.md.
 // Helm reads `{{` as the start of an action, and both the alerts' annotation templates and the
 // dashboard's legends use it: the generated templates print each one as `{{ "{{" }}`.
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -139,4 +140,77 @@ export async function generatedMonitoringFiles(): Promise<Map<string, string>> {
     [dashboardTemplateFile(), dashboardTemplate(dashboard)],
     [argocdDocFile(), argocdDoc(doc, lua)],
   ]);
+}
+
+// PromQL words that are not metric names (functions and aggregations are told by the `(` after them).
+const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool']);
+PROMQL_KEYWORDS.add('and').add('or').add('unless').add('offset').add('Inf').add('NaN').add('inf').add('nan');
+
+/**
+ * The metric names a PromQL expression (or a Grafana query with `$variables`) selects: what is left
+ * once strings, label matchers, ranges, label lists and variables are removed, minus keywords and
+ * function names. `label_values(metric, label)` (a Grafana variable query) names `metric`.
+ */
+export function metricNames(expr: string): string[] {
+  const labelValues = /^\s*label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(expr);
+  if (labelValues) return [labelValues[1]!];
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' $1 ')
+    .replace(/\$\{?\w+\}?/g, ' ');
+  const names = new Set<string>();
+  for (const match of bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+    const word = match[0];
+    const before = bare[match.index - 1];
+    if (before !== undefined && /[0-9.]/.test(before)) continue; // 1e3, 0.5
+    if (
+      bare
+        .slice(match.index + word.length)
+        .trimStart()
+        .startsWith('(')
+    )
+      continue;
+    if (!PROMQL_KEYWORDS.has(word)) names.add(word);
+  }
+  return [...names];
+}
+
+/** Every expression of the alert rules and of the dashboard (panels' targets and variable queries). */
+export async function monitoringExpressions(): Promise<{ where: string; expr: string }[]> {
+  const rules = parse(await readFile(rulesFile(), 'utf8')) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  };
+  const dashboard = JSON.parse(await readFile(dashboardFile(), 'utf8')) as {
+    panels: { title: string; targets?: { expr: string }[] }[];
+    templating: { list: { name: string; query?: string | { query: string } }[] };
+  };
+  return [
+    ...rules.groups.flatMap((g) => g.rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr }))),
+    ...dashboard.panels.flatMap((p) =>
+      (p.targets ?? []).map((t) => ({ where: `panel "${p.title}"`, expr: t.expr })),
+    ),
+    ...dashboard.templating.list.flatMap((v) =>
+      v.query === undefined || (typeof v.query === 'string' && !v.query.includes('('))
+        ? []
+        : [{ where: `variable ${v.name}`, expr: typeof v.query === 'string' ? v.query : v.query.query }],
+    ),
+  ];
+}
+
+/**
+ * Runs one of the idempotent build scripts (build-promtool.sh, build-argocd-lua.sh: instant when
+ * cached) and returns the binary it prints on its last line.
+ */
+export async function buildTool(script: 'build-promtool.sh' | 'build-argocd-lua.sh'): Promise<string> {
+  const child = spawn('bash', [join(root(), 'scripts', script)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`scripts/${script} failed (exit code ${code}); its output is above`);
+  return stdout.trim().split('\n').pop() as string;
 }
