@@ -6,7 +6,8 @@
 # need no service discovery, and leaving out the cloud SDKs of every discovery plugin (the module's
 # own build tags, plugins/*.go) saves most of the compile time. Cached beside the Kubernetes binaries
 # of build-k8s.sh. Idempotent: does nothing when the binary is cached. Prints the binary's path on its
-# last line.
+# last line. Cold: about 6.5 minutes of compiling on 2 cores (measured with an empty build cache), plus
+# the module downloads.
 set -euo pipefail
 
 PROMETHEUS_MODULE_VERSION=v0.316.0
