@@ -83,7 +83,7 @@ spec: {frappeVersion: version-15, apps: [{name: erpnext, source: image}]}
 `;
     await applyOk(benchYaml);
     const manifests = Array.from({ length: SITES }, (_, i) =>
-      site(ns, `s${i}`, `s${i}.example.com`, i % 2 === 0 ? '  deletionPolicy: Delete' : ''),
+      site(ns, `s${i}`, `s${i}.${ns}.example.com`, i % 2 === 0 ? '  deletionPolicy: Delete' : ''),
     ).join('\n---\n');
     await applyOk(manifests);
 

@@ -134,7 +134,7 @@ describe('the controller', () => {
     const ns = await freshNamespace('ctl-ready');
     const kubelet = play(ns);
     await applyOk(bench(ns));
-    await applyOk(site(ns, 'shop', 'shop.example.com'));
+    await applyOk(site(ns, 'shop', `shop.${ns}.example.com`));
     const readyBench = await waitReady('frappebench', 'erpnext', ns);
     expect(readyBench.status).toMatchObject({
       phase: 'Ready',
@@ -162,7 +162,7 @@ describe('the controller', () => {
     });
 
     const readySite = await waitReady('frappesite', 'shop', ns);
-    expect(readySite.status).toMatchObject({ phase: 'Ready', siteURL: 'http://shop.example.com' });
+    expect(readySite.status).toMatchObject({ phase: 'Ready', siteURL: `http://shop.${ns}.example.com` });
     expect(readySite.status.databaseStatus).toMatchObject({
       phase: 'Ready',
       host: `frappe-mariadb.${ns}.svc`,
@@ -179,7 +179,9 @@ describe('the controller', () => {
     expect((await getJSON('grants.k8s.mariadb.com', 'shop-grant', ns)).spec.privileges).toEqual([
       'ALL PRIVILEGES',
     ]);
-    expect((await getJSON('ingress', 'shop', ns)).spec.rules[0]).toMatchObject({ host: 'shop.example.com' });
+    expect((await getJSON('ingress', 'shop', ns)).spec.rules[0]).toMatchObject({
+      host: `shop.${ns}.example.com`,
+    });
     const initJob = await getJSON('job', 'shop-init', ns);
     const env = JSON.stringify(initJob.spec.template.spec.containers[0].env);
     expect(env).toContain('secretKeyRef');
@@ -250,7 +252,7 @@ describe('the controller', () => {
     const ns = await freshNamespace('ctl-dedicated');
     play(ns);
     await applyOk(bench(ns));
-    await applyOk(site(ns, 'solo', 'solo.example.com', '  dbConfig: {mode: dedicated}'));
+    await applyOk(site(ns, 'solo', `solo.${ns}.example.com`, '  dbConfig: {mode: dedicated}'));
     const ready = await waitReady('frappesite', 'solo', ns);
     expect(ready.status.databaseStatus.host).toBe(`solo-mariadb.${ns}.svc`);
     const mariadb = await getJSON('mariadbs.k8s.mariadb.com', 'solo-mariadb', ns);
@@ -264,8 +266,8 @@ describe('the controller', () => {
     const ns = await freshNamespace('ctl-delete');
     const kubelet = play(ns);
     await applyOk(bench(ns));
-    await applyOk(site(ns, 'kept', 'kept.example.com'));
-    await applyOk(site(ns, 'gone', 'gone.example.com', '  deletionPolicy: Delete'));
+    await applyOk(site(ns, 'kept', `kept.${ns}.example.com`));
+    await applyOk(site(ns, 'gone', `gone.${ns}.example.com`, '  deletionPolicy: Delete'));
     await waitReady('frappesite', 'kept', ns);
     const gone = await waitReady('frappesite', 'gone', ns);
     expect(gone.metadata.finalizers).toContain('vyogo.tech/site-cleanup');
@@ -279,7 +281,7 @@ describe('the controller', () => {
     kubelet.failJobs.add('gone-drop');
     expect((await kubectl(['delete', 'frappesite', 'gone', '-n', ns, '--wait=false'])).code).toBe(0);
     const drop = await eventually(() => getJSON('job', 'gone-drop', ns));
-    expect(JSON.stringify(drop.spec.template.spec.containers[0].env)).toContain('gone.example.com');
+    expect(JSON.stringify(drop.spec.template.spec.containers[0].env)).toContain(`gone.${ns}.example.com`);
     // A failed drop Job keeps the site (and its database) until someone looks.
     await eventually(async () =>
       (await getJSON('job', 'gone-drop', ns))?.status?.failed ? true : undefined,
