@@ -75,7 +75,12 @@ export function kubeHttp(credentials: KubeCredentials, userAgent = USER_AGENT): 
       headers: {
         accept: 'application/json',
         'user-agent': userAgent,
-        ...(body === undefined ? {} : { 'content-type': contentType }),
+        // An explicit length: Node sends a DELETE's body neither chunked nor with a length, so the
+        // API server would read it as the start of the next request on the keep-alive connection
+        // (answering that one with a plain-text 400) and ignore the DeleteOptions (preconditions!).
+        ...(body === undefined
+          ? {}
+          : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }),
         ...credentials.headers(),
       },
       signal,
