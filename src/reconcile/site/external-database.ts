@@ -12,8 +12,8 @@ import { siteDatabaseAccount } from '../../builders/site/index.js';
 import { CircuitOpenError } from '../../database/circuit-breakers.js';
 import { ExternalDatabaseError } from '../../database/errors.js';
 import type { AdminCredentials } from '../../database/external-mariadb.js';
-import { isNotFound } from '../../kube/kube-http.js';
 import type { ReconcileContext } from '../context.js';
+import { readSecret, secretKey } from '../secret-values.js';
 
 export interface DatabaseProblem {
   reason: string;
@@ -37,31 +37,6 @@ const CONNECTION_RETRY_MS = 2_000;
 /** After an error that is the request's fault (access denied…): a person has to act. */
 const FAULT_RETRY_MS = 5 * 60_000;
 
-interface SecretData {
-  metadata?: { resourceVersion?: string };
-  data?: Record<string, string>;
-}
-
-async function readSecret(
-  namespace: string,
-  name: string,
-  context: ReconcileContext,
-): Promise<SecretData | undefined> {
-  try {
-    return (await context.http.getJSON(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
-    )) as SecretData;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-const decoded = (secret: SecretData | undefined, key: string) => {
-  const value = secret?.data?.[key];
-  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
-};
-
 /** The admin credentials: host and port from the spec when set, else from the Secret. */
 async function adminCredentials(
   site: FrappeSite,
@@ -76,9 +51,9 @@ async function adminCredentials(
       reason: 'SecretMissing',
       message: `the connection Secret ${ref?.name ?? '(none)'} does not exist`,
     };
-  const host = config.host || decoded(secret, 'host') || '';
-  const port = portNumber(config.port) ?? portNumber(decoded(secret, 'port')) ?? DEFAULT_PORT;
-  const password = decoded(secret, 'password');
+  const host = config.host || secretKey(secret, 'host') || '';
+  const port = portNumber(config.port) ?? portNumber(secretKey(secret, 'port')) ?? DEFAULT_PORT;
+  const password = secretKey(secret, 'password');
   if (host === '' || password === undefined)
     return {
       reason: 'SecretIncomplete',
@@ -90,7 +65,7 @@ async function adminCredentials(
   if (blocked)
     return { reason: 'HostNotAllowed', message: `database host ${host}: ${blocked}`, failed: true };
   return {
-    admin: { host, port, user: decoded(secret, 'username') || 'root', password },
+    admin: { host, port, user: secretKey(secret, 'username') || 'root', password },
     version: secret.metadata?.resourceVersion ?? '',
   };
 }
@@ -115,7 +90,7 @@ export async function provisionExternal(
     return { problem: credentials, requeueAfterMs: credentials.failed ? FAULT_RETRY_MS : 30_000 };
   const { admin } = credentials;
   const namespace = site.metadata.namespace ?? '';
-  const sitePassword = decoded(await readSecret(namespace, passwordSecret, context), 'password');
+  const sitePassword = secretKey(await readSecret(namespace, passwordSecret, context), 'password');
   if (sitePassword === undefined)
     return {
       problem: { reason: 'Waiting', message: `waiting for the Secret ${passwordSecret}` },

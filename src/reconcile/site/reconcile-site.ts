@@ -6,13 +6,13 @@ import type { FrappeBench } from '../../api/frappe-bench.js';
 import { SITE_CLEANUP_FINALIZER, type FrappeSite } from '../../api/frappe-site.js';
 import type { Child } from '../../builders/child.js';
 import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
-import { isNotFound } from '../../kube/kube-http.js';
 import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
 import { actOnJobRetry, applyChildren, pruneChildren } from '../children.js';
 import { conditionTime, nextConditions, summaryConditions, type ConditionInput } from '../conditions.js';
 import type { ReconcileContext, ReconcileOutcome } from '../context.js';
 import { addFinalizer, removeFinalizer, writeMissingDefaults, writeStatus } from '../owner.js';
 import { recordedInitialized, siteStatus } from './site-status.js';
+import { readSecret, secretKey } from '../secret-values.js';
 import { dropExternal, provisionExternal, type DatabaseOutcome } from './external-database.js';
 import { decideJobRetry, jobRetryPolicy, type JobRetryDecision } from '../job-retry.js';
 
@@ -182,22 +182,15 @@ async function ensureSecrets(
   namespace: string,
   context: ReconcileContext,
 ): Promise<Child[]> {
-  const secrets = [
-    built.databasePasswordSecret(''),
-    built.dedicatedRootSecret(''),
-    built.adminSecret(''),
-  ].filter((secret): secret is Child => secret !== undefined);
-  const makers: Record<string, (password: string) => Child | undefined> = {
-    [built.databasePasswordSecret('').metadata.name]: built.databasePasswordSecret,
-  };
-  const root = built.dedicatedRootSecret('');
-  if (root) makers[root.metadata.name] = built.dedicatedRootSecret;
-  const admin = built.adminSecret('');
-  if (admin) makers[admin.metadata.name] = built.adminSecret;
-  for (const secret of secrets) {
-    if (context.children.get('Secret', namespace, secret.metadata.name)) continue;
-    const made = makers[secret.metadata.name]?.(context.password());
-    if (made) await context.writes.createIfAbsent(made);
+  // Each Secret of generated passwords, by the function that makes it from a password.
+  const makers = [built.databasePasswordSecret, built.dedicatedRootSecret, built.adminSecret];
+  const secrets: Child[] = [];
+  for (const make of makers) {
+    const shape = make('');
+    if (!shape) continue;
+    secrets.push(shape);
+    if (context.children.get('Secret', namespace, shape.metadata.name)) continue;
+    await context.writes.createIfAbsent(make(context.password())!);
   }
   return secrets;
 }
@@ -242,22 +235,9 @@ async function provisionDatabase(
   };
 }
 
-interface SecretObject {
-  data?: Record<string, string>;
-}
-
-async function secretValue(namespace: string, name: string, key: string, context: ReconcileContext) {
-  try {
-    const secret = (await context.http.getJSON(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
-    )) as SecretObject;
-    const value = secret.data?.[key];
-    return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
+/** One key of a Secret, read when needed. */
+const secretValue = async (namespace: string, name: string, key: string, context: ReconcileContext) =>
+  secretKey(await readSecret(namespace, name, context), key);
 
 /** The `<s>-init` Secret with copies of the passwords, once both exist; undefined while one is missing. */
 async function ensureInitSecret(
@@ -333,14 +313,14 @@ async function finalize(
     }
     // The database objects carry cleanupPolicy Delete: mariadb-operator drops what they made, and
     // removes its own finalizers; the site's finalizer goes once they are gone.
-    const remaining = built.database.filter((child) =>
-      context.children.get(child.kind as ChildKind, namespace, child.metadata.name),
-    );
-    for (const child of remaining) {
+    const remaining = built.database.flatMap((child) => {
       const cached = context.children.get(child.kind as ChildKind, namespace, child.metadata.name);
-      const type = resourceTypeOf(child.kind);
-      if (type && cached && !cached.metadata.deletionTimestamp)
-        await context.writes.remove(type, namespace, child.metadata.name);
+      return cached ? [cached] : [];
+    });
+    for (const cached of remaining) {
+      const type = resourceTypeOf(cached.kind);
+      if (type && !cached.metadata.deletionTimestamp)
+        await context.writes.remove(type, namespace, cached.metadata.name);
     }
     if (remaining.length > 0) return {};
     if (site.spec.dbConfig?.provider === 'external') {
