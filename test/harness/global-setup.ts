@@ -1,6 +1,8 @@
 // One real control plane per test run for the cluster tests (test/integration, test/e2e):
 // etcd + kube-apiserver + kube-controller-manager built from Go modules, the CRDs, and the
 // real `frappe-admission serve` registered as webhooks. Torn down when the run ends.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { installCrds, startControlPlane } from '../../harness/control-plane.js';
 import { startWebhookProcess } from '../../harness/webhook-process.js';
@@ -18,7 +20,12 @@ export interface ClusterContext {
   webhookClient: { cert: string; key: string };
   webhookUrl: string;
   webhookConfiguration: string;
+  /** The operator config the run's webhook serves with (`--config`); controller tests start their operators with it too. */
+  operatorConfig: string;
 }
+
+/** The one namespace the run's operator config shares with every tenant (sharedNamespaces, S-REF-3). */
+export const SHARED_NAMESPACE = 'fa-shared';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,8 +38,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const plane = await startControlPlane({ withControllerManager: true });
   try {
     await installCrds(plane);
+    const operatorConfig = join(plane.dir, 'operator-config.json');
+    await writeFile(operatorConfig, JSON.stringify({ sharedNamespaces: [SHARED_NAMESPACE] }));
     // The run's webhook serves admission only: controller tests start operators of their own.
-    const webhook = await startWebhookProcess(plane, { extraArgs: ['--no-controller'] });
+    const webhook = await startWebhookProcess(plane, {
+      config: operatorConfig,
+      extraArgs: ['--no-controller'],
+    });
     project.provide('cluster', {
       kubeconfig: plane.kubeconfig,
       binDir: plane.binDir,
@@ -43,6 +55,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       webhookClient: plane.webhookClient!,
       webhookUrl: webhook.url,
       webhookConfiguration: webhook.configuration,
+      operatorConfig,
     });
     process.stderr.write(
       `control plane, CRDs and webhook ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOperatorProcess, type OperatorProcess } from '../../harness/operator-process.js';
 import { cluster, eventually, freshNamespace, kubectl } from '../harness/cluster.js';
+import { SHARED_NAMESPACE } from '../harness/global-setup.js';
 import { installForeignCrds, KEDA_KINDS, MARIADB_KINDS, removeForeignCrds } from '../harness/foreign-crds.js';
 import { playKubelet, testHttp, type Kubelet } from '../harness/kubelet.js';
 import { applyOk, mergePatch, site } from '../e2e/kubectl-helpers.js';
@@ -40,15 +41,36 @@ async function waitReady(kind: string, name: string, namespace: string, timeoutM
 }
 
 /** Write requests the operator (user agent frappe-admission) made, as the API server's audit log has them. */
-async function operatorWrites(): Promise<{ verb: string; uri: string }[]> {
+async function operatorWrites(): Promise<{ verb: string; uri: string; resource: string; name: string }[]> {
   const text = await readFile(cluster().auditLog, 'utf8');
   return text
     .split('\n')
     .filter((line) => line.includes('"userAgent":"frappe-admission"'))
-    .map((line) => JSON.parse(line) as { verb: string; requestURI: string; userAgent: string })
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          verb: string;
+          requestURI: string;
+          userAgent: string;
+          objectRef?: { resource?: string; namespace?: string; name?: string };
+        },
+    )
     .filter((event) => event.userAgent === 'frappe-admission' && !event.requestURI.includes('/leases/'))
-    .map((event) => ({ verb: event.verb, uri: event.requestURI }));
+    .map((event) => ({
+      verb: event.verb,
+      uri: event.requestURI,
+      resource: `${event.objectRef?.namespace ?? ''}/${event.objectRef?.resource ?? ''}`,
+      name: event.objectRef?.name ?? '',
+    }));
 }
+
+/** The Secret each secretKeyRef env var of a Job's first container reads. */
+const secretRefs = (job: Loose) =>
+  Object.fromEntries(
+    (job.spec.template.spec.containers[0].env as Loose[])
+      .filter((e) => e.valueFrom?.secretKeyRef)
+      .map((e) => [e.name, e.valueFrom.secretKeyRef]),
+  );
 
 const BENCH_CHILDREN = (b: string): [string, string][] => [
   ['persistentvolumeclaim', `${b}-sites`],
@@ -80,13 +102,14 @@ describe('the controller', () => {
 
   beforeAll(async () => {
     await installForeignCrds(MARIADB_KINDS);
-    const { kubeconfig, dir, ca } = cluster();
+    const { kubeconfig, dir, ca, operatorConfig } = cluster();
     operator = await startOperatorProcess({
       kubeconfig,
       dir,
       ca,
       name: 'controller-a',
       leaseName: `controller-${process.pid}`,
+      extraArgs: ['--config', operatorConfig],
     });
   });
 
@@ -182,15 +205,26 @@ describe('the controller', () => {
     expect((await getJSON('ingress', 'shop', ns)).spec.rules[0]).toMatchObject({
       host: `shop.${ns}.example.com`,
     });
+    // The init Job reads the passwords from the site's own Secrets: no copy is ever written.
     const initJob = await getJSON('job', 'shop-init', ns);
-    const env = JSON.stringify(initJob.spec.template.spec.containers[0].env);
-    expect(env).toContain('secretKeyRef');
-    // The password copies are gone once the site exists; the generated Secrets stay.
-    await eventually(async () =>
-      (await getJSON('secret', 'shop-init', ns)) === undefined ? true : undefined,
-    );
+    expect(secretRefs(initJob)).toEqual({
+      DB_PASSWORD: { name: 'shop-db-password', key: 'password' },
+      ADMIN_PASSWORD: { name: 'shop-admin', key: 'password' },
+    });
     expect(await getJSON('secret', 'shop-db-password', ns)).toBeDefined();
     expect(await getJSON('secret', 'shop-admin', ns)).toBeDefined();
+    const written = await operatorWrites();
+    expect(written.filter((w) => w.resource === `${ns}/secrets` && w.name === 'shop-init')).toEqual([]);
+    // Deployments wait for the bench's init Job: each is written once, already carrying the
+    // configuration hash the Job wrote (no second apply, no pod started on an empty volume).
+    for (const [kind, name] of BENCH_CHILDREN('erpnext').filter(([kind]) => kind === 'deployment')) {
+      const writes = written.filter((w) => w.resource === `${ns}/${kind}s` && w.name === name);
+      expect(writes, name).toHaveLength(1);
+      const deployment = await getJSON(kind, name, ns);
+      expect(deployment.spec.template.metadata.annotations).toMatchObject({
+        'vyogo.tech/initialized-config-hash': readyBench.status.initializedConfigHash,
+      });
+    }
 
     // At rest: the kubelet stops writing, and the operator must write nothing at all.
     await kubelet.stop();
@@ -260,6 +294,46 @@ describe('the controller', () => {
     expect((await getJSON('databases.k8s.mariadb.com', 'solo-db', ns)).spec.mariaDbRef.name).toBe(
       'solo-mariadb',
     );
+  });
+
+  it('copies an admin password kept in a shared namespace for the init Job, and removes the copy', async () => {
+    const ns = await freshNamespace('ctl-shared-admin');
+    play(ns);
+    await kubectl(['create', 'namespace', SHARED_NAMESPACE]); // may exist already: other tests share it
+    const secretName = `admin-${ns}`.slice(0, 63);
+    const created = await kubectl([
+      'create',
+      'secret',
+      'generic',
+      secretName,
+      '-n',
+      SHARED_NAMESPACE,
+      '--from-literal=pw=s3cret',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    await applyOk(bench(ns));
+    await applyOk(
+      site(
+        ns,
+        'shop',
+        `shop.${ns}.example.com`,
+        `  adminPasswordSecretRef: {name: ${secretName}, namespace: ${SHARED_NAMESPACE}, key: pw}`,
+      ),
+    );
+    await waitReady('frappesite', 'shop', ns);
+    // A Job cannot read a Secret of another namespace: it reads an owned copy in the site's.
+    expect(secretRefs(await getJSON('job', 'shop-init', ns))).toEqual({
+      DB_PASSWORD: { name: 'shop-init', key: 'db-password' },
+      ADMIN_PASSWORD: { name: 'shop-init', key: 'admin-password' },
+    });
+    // Written while the site was initialized, deleted once its success was recorded.
+    await eventually(async () =>
+      (await getJSON('secret', 'shop-init', ns)) === undefined ? true : undefined,
+    );
+    const copyWrites = (await operatorWrites())
+      .filter((w) => w.resource === `${ns}/secrets` && w.name === 'shop-init')
+      .map((w) => w.verb);
+    expect(copyWrites).toEqual(['create', 'delete']);
   });
 
   it('keeps the data of a Retain site and cleans up a Delete site before it goes', async () => {

@@ -16,7 +16,14 @@ import { dropJob } from './drop-job.js';
 import { siteIngress } from './ingress.js';
 import { initJob } from './init-job.js';
 import { siteRoute, wantsRoute } from './route.js';
-import { adminSecret, databasePasswordSecret, dedicatedRootSecret, initSecret } from './secrets.js';
+import {
+  adminSecret,
+  databasePasswordSecret,
+  dedicatedRootSecret,
+  initPasswordRefs,
+  initSecret,
+  type SecretKeyRef,
+} from './secrets.js';
 
 export type { DatabaseEndpoint } from './database.js';
 export { databaseAccount };
@@ -44,8 +51,10 @@ export interface SiteChildren {
   dedicatedRootSecret(password: string): Child | undefined; // `<s>-mariadb-root` (dedicated only), key `password`
   /** `<s>-admin` when adminPasswordSecretRef is the default one, else undefined (the user's Secret is theirs). */
   adminSecret(password: string): Child | undefined;
-  /** `<s>-init` Secret: copies of the db and admin passwords the init Job reads (the admin Secret may live in a shared namespace, which a Job's secretKeyRef cannot reach). Keys `db-password`, `admin-password`. */
-  initSecret(values: { dbPassword: string; adminPassword: string }): Child;
+  /** The Secrets the init Job reads the passwords from: the site's own, or `<s>-init` copies when the admin Secret lives in a shared namespace (a Job's secretKeyRef cannot reach it). */
+  initPasswords: { dbPassword: SecretKeyRef; adminPassword: SecretKeyRef };
+  /** `<s>-init` Secret with copies of the db and admin passwords (keys `db-password`, `admin-password`), when initPasswords points at it; undefined otherwise. */
+  initSecret: ((values: { dbPassword: string; adminPassword: string }) => Child) | undefined;
   /** Job `<s>-init`: `bench new-site` with --no-setup-db. */
   initJob: Child;
   /** Job `<s>-drop` run on deletion with deletionPolicy Delete. */
@@ -64,12 +73,14 @@ export function desiredSiteChildren(
   const context = siteContext(site, bench);
   // A Route replaces the Ingress where the cluster serves the Route API and routeConfig asks for one.
   const route = options.routeApiInstalled && wantsRoute(context);
+  const passwords = initPasswordRefs(context);
   return {
     database: databaseObjects(context),
     databasePasswordSecret: (password) => databasePasswordSecret(context, password),
     dedicatedRootSecret: (password) => dedicatedRootSecret(context, password),
     adminSecret: (password) => adminSecret(context, password),
-    initSecret: (values) => initSecret(context, values),
+    initPasswords: { dbPassword: passwords.dbPassword, adminPassword: passwords.adminPassword },
+    initSecret: passwords.copied ? (values) => initSecret(context, values) : undefined,
     initJob: initJob(context, options.jobTTLSeconds),
     dropJob: dropJob(context, options.jobTTLSeconds),
     ingress: route

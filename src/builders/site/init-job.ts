@@ -5,7 +5,7 @@ import type { SiteContext } from './context.js';
 import { databaseAccount, databaseConfig, databaseEndpoint, databaseName } from './database.js';
 import { secretEnv, siteJob, type EnvVar } from './job.js';
 import { scriptText } from './scripts.js';
-import { INIT_SECRET_KEYS } from './secrets.js';
+import { initPasswordRefs } from './secrets.js';
 
 /** Installing ERPNext and its apps takes minutes; a stuck install is cut off after an hour. */
 export const INIT_DEADLINE_SECONDS = 3600;
@@ -13,6 +13,7 @@ export const INIT_BACKOFF_LIMIT = 3;
 
 export function initJob(context: SiteContext, jobTTLSeconds: number): Child {
   const { names, site } = context;
+  const passwords = initPasswordRefs(context);
   return siteJob(context, {
     name: names.initJob,
     component: 'init',
@@ -22,8 +23,8 @@ export function initJob(context: SiteContext, jobTTLSeconds: number): Child {
       { name: 'DB_NAME', value: databaseName(context) },
       ...hostEnv(context),
       { name: 'DB_USER', value: databaseAccount(context) },
-      secretEnv('DB_PASSWORD', names.initSecret, INIT_SECRET_KEYS.dbPassword),
-      secretEnv('ADMIN_PASSWORD', names.initSecret, INIT_SECRET_KEYS.adminPassword),
+      secretEnv('DB_PASSWORD', passwords.dbPassword.name, passwords.dbPassword.key),
+      secretEnv('ADMIN_PASSWORD', passwords.adminPassword.name, passwords.adminPassword.key),
       { name: 'INSTALL_APPS', value: (site.spec.apps ?? []).join(' ') },
     ],
     backoffLimit: INIT_BACKOFF_LIMIT,

@@ -59,10 +59,39 @@ export function adminSecret(context: SiteContext, password: string): Child | und
   );
 }
 
+/** A key of a Secret in the site's namespace, as a Job's secretKeyRef names it. */
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
 /**
- * Copies of the passwords the init Job reads. The admin Secret may live in a shared namespace,
- * which a Job's secretKeyRef cannot reach; the copy is owned and goes with the site.
+ * Where the init Job reads the database and Administrator passwords. Straight from the site's own
+ * Secrets when the admin Secret is in the site's namespace; from `<s>-init`, an owned copy the
+ * reconciler writes and removes once the site exists, when it lives in a shared namespace (which
+ * a Job's secretKeyRef cannot reach).
  */
+export function initPasswordRefs(context: SiteContext): {
+  dbPassword: SecretKeyRef;
+  adminPassword: SecretKeyRef;
+  copied: boolean;
+} {
+  const ref = context.site.spec.adminPasswordSecretRef ?? {};
+  if (!ref.namespace || ref.namespace === context.namespace) {
+    return {
+      dbPassword: { name: context.names.databasePasswordSecret, key: PASSWORD_KEY },
+      adminPassword: { name: ref.name || context.names.adminSecret, key: ref.key || PASSWORD_KEY },
+      copied: false,
+    };
+  }
+  return {
+    dbPassword: { name: context.names.initSecret, key: INIT_SECRET_KEYS.dbPassword },
+    adminPassword: { name: context.names.initSecret, key: INIT_SECRET_KEYS.adminPassword },
+    copied: true,
+  };
+}
+
+/** `<s>-init`: the copies of the passwords, when initPasswordRefs says the Job reads copies. */
 export function initSecret(
   context: SiteContext,
   values: { dbPassword: string; adminPassword: string },

@@ -19,6 +19,8 @@ export interface BenchSnapshot {
   workerScaling: NonNullable<FrappeBenchStatus['workerScaling']>;
   /** Workers that asked for autoscaling but run static because KEDA is not installed. */
   staticForLackOfKeda: string[];
+  /** Deployments and ScaledObjects wait for the first init Job to write the configuration. */
+  componentsDeferred: boolean;
   now: string;
 }
 
@@ -65,12 +67,19 @@ export function benchStatus(snapshot: BenchSnapshot): FrappeBenchStatus {
       'an external Redis is used',
     ),
     init.condition,
-    partCondition(
-      'ComponentsReady',
-      workloads,
-      { ok: 'ComponentsReady', not: 'ComponentsNotReady' },
-      'no components',
-    ),
+    snapshot.componentsDeferred
+      ? {
+          type: 'ComponentsReady',
+          status: 'False',
+          reason: 'WaitingForInit',
+          message: 'components start once the init Job has written the configuration',
+        }
+      : partCondition(
+          'ComponentsReady',
+          workloads,
+          { ok: 'ComponentsReady', not: 'ComponentsNotReady' },
+          'no components',
+        ),
     snapshot.staticForLackOfKeda.length > 0
       ? {
           type: 'Autoscaling',

@@ -28,7 +28,14 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
   const writable = built.children.filter(
     (child) => !resourceTypeOf(child.kind)?.crd || context.children.available(child.kind as ChildKind),
   );
-  await applyChildren(writable, context);
+  // Frappe's processes read common_site_config.json at start: until an init Job has written it once
+  // (recorded in status), their Deployments (and the ScaledObjects that scale them) wait, so pods
+  // never start on an empty volume and the first apply already carries the config hash.
+  const componentsDeferred = bench.status?.initializedConfigHash === undefined;
+  await applyChildren(
+    componentsDeferred ? writable.filter((child) => !STARTED_AFTER_INIT.has(child.kind)) : writable,
+    context,
+  );
 
   const namespace = bench.metadata.namespace ?? '';
   const initJob = context.children.get('Job', namespace, built.initJob.metadata.name);
@@ -57,6 +64,7 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
     initRetry,
     workerScaling: built.workerScaling,
     staticForLackOfKeda: kedaInstalled ? [] : autoscalingAsked(bench),
+    componentsDeferred,
     now: conditionTime(now),
   });
   await writeStatus(bench, status, context);
@@ -72,6 +80,9 @@ export async function reconcileBench(key: string, context: ReconcileContext): Pr
   await pruneChildren(bench.metadata.uid ?? '', [...writable, built.initJob], context);
   return initRetry.action === 'wait' ? { requeueAfterMs: initRetry.waitMs } : {};
 }
+
+/** Kinds applied only once the bench has been initialized (see componentsDeferred). */
+const STARTED_AFTER_INIT = new Set(['Deployment', 'ScaledObject']);
 
 function autoscalingAsked(bench: FrappeBench): string[] {
   const scaling = bench.spec.workerAutoscaling ?? {};

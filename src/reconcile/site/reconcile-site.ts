@@ -76,10 +76,10 @@ export async function reconcileSite(key: string, context: ReconcileContext): Pro
   );
   const wanted: Child[] = [...secrets, ...built.database];
   if (!initialized && !databaseProblem && !benchProblem) {
-    const initSecret = await ensureInitSecret(site, built, context);
-    if (initSecret) {
+    const passwordCopies = await initPasswords(site, built, initJob !== undefined, context);
+    if (passwordCopies) {
       if (initRetry.action === 'none') await applyChildren([built.initJob], context);
-      wanted.push(initSecret, built.initJob);
+      wanted.push(...passwordCopies, built.initJob);
     }
   } else if (initJob) wanted.push(built.initJob);
   if (
@@ -239,16 +239,39 @@ async function provisionDatabase(
 const secretValue = async (namespace: string, name: string, key: string, context: ReconcileContext) =>
   secretKey(await readSecret(namespace, name, context), key);
 
-/** The `<s>-init` Secret with copies of the passwords, once both exist; undefined while one is missing. */
-async function ensureInitSecret(
+/**
+ * Makes sure the passwords the init Job reads exist: the `<s>-init` copies (returned, to keep
+ * until the site exists) when the admin Secret lives in a shared namespace, else nothing to write
+ * (the Job reads the site's own Secrets). Undefined, with a Warning event, while one is missing.
+ */
+async function initPasswords(
   site: FrappeSite,
   built: SiteChildren,
+  jobExists: boolean,
   context: ReconcileContext,
-): Promise<Child | undefined> {
+): Promise<Child[] | undefined> {
   const namespace = site.metadata.namespace ?? '';
-  const shape = built.initSecret({ dbPassword: '', adminPassword: '' });
-  if (context.children.get('Secret', namespace, shape.metadata.name)) return shape;
   const ref = site.spec.adminPasswordSecretRef ?? {};
+  const missing = () => {
+    context.events.record(
+      site,
+      'Warning',
+      'SecretMissing',
+      'CreateInitJob',
+      `the admin password Secret ${ref.name ?? ''} (key ${ref.key ?? 'password'}) is missing`,
+    );
+    return undefined;
+  };
+  if (!built.initSecret) {
+    // The generated `<s>-admin` exists (ensureSecrets); a Secret the user named is checked once,
+    // before the Job is created (a Job whose Secret is missing would wait without a word).
+    const { adminPassword } = built.initPasswords;
+    if (jobExists || built.adminSecret('')) return [];
+    const present = secretKey(await readSecret(namespace, adminPassword.name, context), adminPassword.key);
+    return present === undefined ? missing() : [];
+  }
+  const shape = built.initSecret({ dbPassword: '', adminPassword: '' });
+  if (context.children.get('Secret', namespace, shape.metadata.name)) return [shape];
   const dbPassword = await secretValue(
     namespace,
     built.databasePasswordSecret('').metadata.name,
@@ -261,18 +284,9 @@ async function ensureInitSecret(
     ref.key ?? 'password',
     context,
   );
-  if (dbPassword === undefined || adminPassword === undefined) {
-    context.events.record(
-      site,
-      'Warning',
-      'SecretMissing',
-      'CreateInitSecret',
-      `the admin password Secret ${ref.name ?? ''} (key ${ref.key ?? 'password'}) is missing`,
-    );
-    return undefined;
-  }
+  if (dbPassword === undefined || adminPassword === undefined) return missing();
   await context.writes.createIfAbsent(built.initSecret({ dbPassword, adminPassword }));
-  return shape;
+  return [shape];
 }
 
 /** Deletion: with deletionPolicy Delete, the drop Job, then the database objects, then the finalizer. */

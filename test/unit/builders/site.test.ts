@@ -287,8 +287,25 @@ describe('secrets', () => {
     ).toBeUndefined();
   });
 
-  it('init secret: owned copies under db-password and admin-password', () => {
-    const init = build(site()).initSecret({ dbPassword: 'd', adminPassword: 'a' });
+  it('init passwords: read from the site Secrets, no copy, when the admin Secret is in its namespace', () => {
+    const own = build(site());
+    expect(own.initSecret).toBeUndefined();
+    expect(own.initPasswords).toEqual({
+      dbPassword: { name: 'shop-db-password', key: 'password' },
+      adminPassword: { name: 'shop-admin', key: 'password' },
+    });
+    const named = build(site({ adminPasswordSecretRef: { name: 'mine', namespace: 'team-a', key: 'pw' } }));
+    expect(named.initSecret).toBeUndefined();
+    expect(named.initPasswords.adminPassword).toEqual({ name: 'mine', key: 'pw' });
+  });
+
+  it('init secret: owned copies under db-password and admin-password when the admin Secret is shared', () => {
+    const shared = build(site({ adminPasswordSecretRef: { name: 'admin', namespace: 'shared', key: 'pw' } }));
+    expect(shared.initPasswords).toEqual({
+      dbPassword: { name: 'shop-init', key: 'db-password' },
+      adminPassword: { name: 'shop-init', key: 'admin-password' },
+    });
+    const init = shared.initSecret!({ dbPassword: 'd', adminPassword: 'a' });
     expect(init.metadata.name).toBe('shop-init');
     expect(init.metadata.ownerReferences).toEqual([ownerRef]);
     expect(decode(init)).toEqual({ 'db-password': 'd', 'admin-password': 'a' });
@@ -373,8 +390,8 @@ describe('init Job', () => {
       { name: 'DB_HOST', value: 'frappe-mariadb.databases.svc' },
       { name: 'DB_PORT', value: '3306' },
       { name: 'DB_USER', value: '_0a1b2c3d_shop_example_com' },
-      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-init', key: 'db-password' } } },
-      { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-init', key: 'admin-password' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-password', key: 'password' } } },
+      { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-admin', key: 'password' } } },
       { name: 'INSTALL_APPS', value: 'erpnext hrms' },
     ]);
   });
@@ -506,7 +523,7 @@ describe('site URL and determinism', () => {
         secrets: [
           c.databasePasswordSecret('p'),
           c.adminSecret('a'),
-          c.initSecret({ dbPassword: 'd', adminPassword: 'a' }),
+          c.initSecret?.({ dbPassword: 'd', adminPassword: 'a' }),
         ],
       });
     };
