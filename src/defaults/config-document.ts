@@ -13,7 +13,7 @@ export class ConfigError extends Error {
 }
 
 /** How a key's value is written: as the reference names it, as JSON Schema, and how it is read. */
-export interface KeyType<T> {
+interface KeyType<T> {
   label: string;
   schema: Record<string, unknown>;
   /** The value, or a ConfigError naming the key. */
@@ -127,7 +127,7 @@ const mariadbRef: KeyType<OperatorConfig['mariadbRef']> = {
   },
 };
 
-export interface ConfigKey<T> {
+interface ConfigKey<T> {
   type: KeyType<T>;
   /** One line for the reference and the chart's schema. */
   meaning: string;
@@ -202,8 +202,7 @@ export const CONFIG_KEYS = {
   },
 } satisfies { [K in Exclude<keyof OperatorConfig, 'resources'>]-?: ConfigKey<OperatorConfig[K]> };
 
-export type ConfigKeyName = keyof typeof CONFIG_KEYS;
-export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKeyName[];
+export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[];
 
 /** An OperatorConfig from a parsed document such as `{profile: small, tlsIssuer: letsencrypt}`. */
 export function operatorConfigFrom(document: unknown): OperatorConfig {
