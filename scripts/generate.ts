@@ -1,20 +1,46 @@
-// Regenerates crds/ and docs/rules.md (`npm run crds`, `npm run docs`). With --check it writes
-// nothing and exits 1 when a file is stale. Run from the repository root.
+// Regenerates crds/, docs/rules.md, the generated sections of docs/configuration.md and the
+// `config` section of the chart's values.schema.json (`npm run crds`, `npm run docs`). Files that
+// prettier checks are written as prettier formats them. With --check it writes nothing and exits 1
+// when a file is stale. Run from the repository root.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { format, getFileInfo, resolveConfig } from 'prettier';
 import { renderCrdsYaml } from '../src/api/crd-yaml.js';
 import { staticClusterView } from '../src/api/static-cluster-view.js';
 import { operatorConfig } from '../src/defaults/config.js';
 import { admissionContext } from '../src/admission/context.js';
 import { renderRulesDoc } from '../src/cli/rules-doc.js';
+import { renderConfigurationDoc, renderValuesSchema } from '../src/cli/config-doc.js';
 import { runSuites } from '../src/cli/suites.js';
+
+export const CONFIGURATION_DOC = 'docs/configuration.md';
+export const VALUES_SCHEMA = 'charts/frappe-admission/values.schema.json';
+
+/** Partly generated files: the generated part is recomputed, the rest of the committed file kept. */
+const PARTLY_GENERATED: Record<string, (current: string) => string> = {
+  [CONFIGURATION_DOC]: renderConfigurationDoc,
+  [VALUES_SCHEMA]: renderValuesSchema,
+};
+
+async function formatted(path: string, text: string): Promise<string> {
+  if ((await getFileInfo(path, { ignorePath: '.prettierignore' })).ignored) return text;
+  return format(text, { ...(await resolveConfig(path)), filepath: path });
+}
 
 export async function generatedFiles(): Promise<{ path: string; text: string }[]> {
   const { config, schemas } = admissionContext(staticClusterView([]), operatorConfig());
   const outcomes = await runSuites('test/policies', { config, schemas });
-  return [
+  const partly = await Promise.all(
+    Object.entries(PARTLY_GENERATED).map(async ([path, render]) => ({
+      path,
+      text: render(await readFile(path, 'utf8')),
+    })),
+  );
+  const files = [
     ...renderCrdsYaml().map(({ file, yaml }) => ({ path: `crds/${file}`, text: yaml })),
     { path: 'docs/rules.md', text: renderRulesDoc(outcomes) },
+    ...partly,
   ];
+  return Promise.all(files.map(async ({ path, text }) => ({ path, text: await formatted(path, text) })));
 }
 
 async function main(check: boolean): Promise<number> {
@@ -23,7 +49,7 @@ async function main(check: boolean): Promise<number> {
     const current = await readFile(path, 'utf8').catch(() => undefined);
     if (current === text) continue;
     if (check) {
-      process.stderr.write(`${path} is stale: run npm run crds\n`);
+      process.stderr.write(`${path} is stale: run npm run docs\n`);
       stale++;
     } else {
       await mkdir(path.slice(0, path.lastIndexOf('/')), { recursive: true });

@@ -21,29 +21,7 @@ import { CertificateManager } from '../certificates/manager.js';
 import { createCertificateMetrics } from '../certificates/metrics.js';
 import { DEFAULT_POLICY, parseDuration } from '../certificates/pki.js';
 import { waitForFiles } from '../certificates/wait-for-files.js';
-
-const HELP = `usage: frappe-admission serve --tls-cert-file F --tls-private-key-file F [--port 9443] [--host 0.0.0.0]
-                             [--client-ca-file F] [--config FILE] [--drain-delay-seconds 5]
-                             [--kubeconfig FILE | --offline] [--no-controller]
-                             [--leader-election-namespace NS] [--leader-election-name NAME]
-                             [--controller-concurrency 10]
-                             [--self-managed-certificates --certificate-secret NAME --service-name SVC
-                              --webhook-configurations MUTATING,VALIDATING [--certificate-namespace NS]
-                              [--ca-validity 87600h] [--certificate-validity 8760h]
-                              [--ca-overlap 1h] [--certificate-check-interval 5m]
-                              [--certificate-wait-timeout 5m]]
-
-  --client-ca-file F   require a client certificate signed by a CA in F (PEM) on every connection;
-                       re-read when it changes, like the serving certificate
-  --no-controller      serve the webhooks only (the controller is also off with --offline)
-  --leader-election-namespace NS
-                       namespace of the Lease (default: $POD_NAMESPACE, else default)
-  --self-managed-certificates
-                       the Lease holder issues a CA and serving certificate for the Service into the
-                       Secret and patches caBundle into the webhook configurations; every replica
-                       serves the Secret's files (--tls-cert-file/--tls-private-key-file, its mount)
-                       and waits for them to appear at start (docs/serving.md)
-`;
+import { SERVE_FLAGS, serveHelp } from './serve-flags.js';
 
 export interface ClusterSource {
   view: ClusterView;
@@ -75,36 +53,11 @@ async function clusterSource(
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      'tls-cert-file': { type: 'string' },
-      'tls-private-key-file': { type: 'string' },
-      'client-ca-file': { type: 'string' },
-      port: { type: 'string', default: '9443' },
-      host: { type: 'string', default: '0.0.0.0' },
-      config: { type: 'string' },
-      'drain-delay-seconds': { type: 'string', default: '5' },
-      kubeconfig: { type: 'string' },
-      offline: { type: 'boolean', default: false },
-      'no-controller': { type: 'boolean', default: false },
-      'leader-election-namespace': { type: 'string' },
-      'leader-election-name': { type: 'string', default: 'frappe-admission' },
-      'controller-concurrency': { type: 'string', default: '10' },
-      'self-managed-certificates': { type: 'boolean', default: false },
-      'certificate-secret': { type: 'string' },
-      'certificate-namespace': { type: 'string' },
-      'service-name': { type: 'string' },
-      'webhook-configurations': { type: 'string' },
-      'ca-validity': { type: 'string', default: '87600h' },
-      'certificate-validity': { type: 'string', default: '8760h' },
-      'ca-overlap': { type: 'string', default: '1h' },
-      'certificate-check-interval': { type: 'string', default: '5m' },
-      'certificate-wait-timeout': { type: 'string', default: '5m' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: SERVE_FLAGS,
     strict: true,
   });
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(serveHelp());
     return 0;
   }
   const certFile = values['tls-cert-file'];

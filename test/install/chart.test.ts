@@ -23,7 +23,7 @@ import {
   INSTALL_RELEASE,
   renderInstallManifests,
 } from '../../scripts/chart.js';
-import { operatorConfigFrom } from '../../src/defaults/config-document.js';
+import { CONFIG_KEY_NAMES, operatorConfigFrom } from '../../src/defaults/config-document.js';
 import { buildWebhookConfigurations } from '../../src/webhooks/webhook-configuration.js';
 import { COMBINATIONS, ofKind, one, parseObjects, render, type K8sObject } from './render.js';
 
@@ -464,6 +464,10 @@ describe('helm template: the operator config', () => {
     allowPrivilegedSecurityContexts: true,
     allowedDatabaseHosts: ['127.0.0.1'],
   };
+
+  it('exercises every key of the operator config', () => {
+    expect(Object.keys(FULL).sort()).toEqual([...CONFIG_KEY_NAMES].sort());
+  });
 
   it('accepts every key `serve --config` knows, and renders them as the file it reads', async () => {
     const objects = await render({ values: { config: FULL } });

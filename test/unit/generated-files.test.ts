@@ -1,4 +1,5 @@
-// crds/ and docs/rules.md are generated (npm run crds / npm run docs); they must match the source.
+// crds/, docs/rules.md, the generated sections of docs/configuration.md and the chart's
+// values.schema.json config are generated (npm run docs); they must match the source.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,7 +9,7 @@ import { RULES } from '../../src/policies/registry.js';
 describe('generated files', async () => {
   const files = await generatedFiles();
 
-  it.each(files.map((f) => [f.path, f.text]))('%s is up to date (run npm run crds)', async (path, text) => {
+  it.each(files.map((f) => [f.path, f.text]))('%s is up to date (run npm run docs)', async (path, text) => {
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 

@@ -47,6 +47,8 @@ describe('operatorConfigFrom', () => {
     [{ sharedNamespaces: 'databases' }, /sharedNamespaces: must be a list of non-empty strings/],
     [{ sharedNamespaces: ['Databases'] }, /sharedNamespaces: "Databases" is not a namespace name/],
     [{ allowIngressSnippets: 'yes' }, /allowIngressSnippets: must be true or false/],
+    [{ jobRetryMaxSeconds: 5 }, /jobRetryMaxSeconds: must be at least jobRetryBaseSeconds/],
+    [{ jobRetryBaseSeconds: 30, jobRetryMaxSeconds: 20 }, /jobRetryMaxSeconds: must be at least/],
     [['a'], /must be a mapping/],
   ])('rejects %j', (document, message) => {
     expect(() => operatorConfigFrom(document)).toThrow(ConfigError);
