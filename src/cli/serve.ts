@@ -82,9 +82,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   let controller: Controller | undefined;
   const cluster = await clusterSource(values.offline, values.kubeconfig ?? io.env.KUBECONFIG, logger, {
     keepSites: withController,
-    onChange: withController
-      ? (kind, namespace, name) => controller?.ownerChanged(kind, namespace, name)
-      : undefined,
+    onChange: withController ? (change) => controller?.ownerChanged(change) : undefined,
   });
   const registry = new Registry();
   const metrics = createAdmissionMetrics(registry);

@@ -2,7 +2,8 @@
 // by the managed-by label to what this operator made, each object kept as a ChildSummary (never
 // the whole object, never Secret data). Kinds of other operators (KEDA, mariadb-operator, OpenShift
 // Routes) are watched only while their CRD exists: a kind installed later is picked up, a kind
-// never installed costs no failing watch. Every change is told to onChange, which wakes the owner.
+// never installed costs no failing watch. Every change the owner's reconcile would act on is told to
+// onChange, which wakes the owner (wake-rules.ts).
 import type { Logger } from 'pino';
 import { LABELS, MANAGED_BY } from '../builders/child.js';
 import { MultiIndex } from '../api/multi-index.js';
@@ -10,6 +11,7 @@ import type { KubeHttp } from '../kube/kube-http.js';
 import { Reflector, type KubeObject } from '../kube/reflector.js';
 import { CHILD_TYPES, collectionPath, type ChildKind, type ResourceType } from '../kube/resources.js';
 import { summarizeChild, type ChildSummary } from '../reconcile/child-state.js';
+import { childChangeNeedsReconcile } from './wake-rules.js';
 
 export interface ChildCache {
   /** The child of that kind and name, if cached. */
@@ -75,7 +77,7 @@ export function startChildInformers(options: ChildInformerOptions): ChildInforme
         onUpsert: (child, previous) => {
           if (previous) byOwner.remove(previous.metadata.ownerUid, previous.metadata.uid);
           byOwner.add(child.metadata.ownerUid, child.metadata.uid, child);
-          options.onChange(child);
+          if (childChangeNeedsReconcile(previous, child)) options.onChange(child);
         },
         onDelete: (child) => {
           byOwner.remove(child.metadata.ownerUid, child.metadata.uid);

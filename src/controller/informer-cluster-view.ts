@@ -72,9 +72,16 @@ export interface InformerOptions {
    * read. The index is then built from summaries made on each event.
    */
   keepSites?: boolean;
-  /** Told of every bench or site that was added, changed or deleted (and of each after a relist). */
-  onChange?(kind: 'FrappeBench' | 'FrappeSite', namespace: string, name: string): void;
+  /**
+   * Told of every bench or site that was added, changed or deleted (and of each after a relist,
+   * as added): the object before and after the event. Only with keepSites (whole sites).
+   */
+  onChange?(change: OwnerChange): void;
 }
+
+export type OwnerChange =
+  | { kind: 'FrappeBench'; namespace: string; name: string; previous?: FrappeBench; current?: FrappeBench }
+  | { kind: 'FrappeSite'; namespace: string; name: string; previous?: FrappeSite; current?: FrappeSite };
 
 const crdQuery = (name: string) => `fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
 
@@ -86,20 +93,23 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
   let defaultStorageClass: StorageClass | undefined;
   let defaultIngressClass: IngressClass | undefined;
 
-  const notify = (kind: 'FrappeBench' | 'FrappeSite') => (object: FrappeBench | FrappeSite | SiteSummary) => {
-    const { namespace, name } = 'metadata' in object ? object.metadata : object;
-    options.onChange?.(kind, namespace ?? '', name ?? '');
+  const benchChanged = (current: FrappeBench | undefined, previous: FrappeBench | undefined) => {
+    const { namespace = '', name = '' } = (current ?? previous)!.metadata;
+    options.onChange?.({ kind: 'FrappeBench', namespace, name, current, previous });
   };
-  const benchChanged = notify('FrappeBench');
-  const siteChanged = notify('FrappeSite');
+  // Called only with keepSites (serve passes onChange with the controller): stored sites are whole.
+  const siteChanged = (current: FrappeSite | undefined, previous: FrappeSite | undefined) => {
+    const { namespace = '', name = '' } = (current ?? previous)!.metadata;
+    options.onChange?.({ kind: 'FrappeSite', namespace, name, current, previous });
+  };
   const benches = new Reflector<FrappeBench>({
     ...common,
     path: KIND_NAMES.FrappeBench.collectionPath,
     handlers: options.onChange
       ? {
-          onReplace: (all) => all.forEach(benchChanged),
+          onReplace: (all) => all.forEach((bench) => benchChanged(bench, undefined)),
           onUpsert: benchChanged,
-          onDelete: benchChanged,
+          onDelete: (bench) => benchChanged(undefined, bench),
         }
       : {},
   });
@@ -115,15 +125,15 @@ export function startInformerClusterView(options: InformerOptions): InformerClus
     handlers: {
       onReplace: (stored) => {
         siteIndex.replace(stored.map(summaryOf));
-        if (options.onChange) stored.forEach(siteChanged);
+        if (options.onChange) stored.forEach((site) => siteChanged(site as FrappeSite, undefined));
       },
-      onUpsert: (stored) => {
+      onUpsert: (stored, previous) => {
         siteIndex.upsert(summaryOf(stored));
-        siteChanged(stored);
+        if (options.onChange) siteChanged(stored as FrappeSite, previous as FrappeSite | undefined);
       },
       onDelete: (stored) => {
         siteIndex.remove(summaryOf(stored));
-        siteChanged(stored);
+        if (options.onChange) siteChanged(undefined, stored as FrappeSite);
       },
     },
   });

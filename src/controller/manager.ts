@@ -1,7 +1,8 @@
 // The controller manager: wires the informers to two work queues (benches, sites) and those to
 // the reconcilers. Benches and sites come from the webhooks' cluster view (one list+watch each,
 // shared); children from the child informers, which start when this process starts leading. A
-// child's change wakes its owner; a bench's change wakes its sites (they read its status); every
+// child's change wakes its owner; a bench's change wakes its sites when it changed what they read
+// (wake-rules.ts: events that would find nothing to do take no queue slot); every
 // object is queued again each resync period. Reconciles run only while leading.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -18,9 +19,10 @@ import { AppliedRecord, type ReconcileContext, type ReconcileOutcome } from '../
 import { reconcileBench } from '../reconcile/bench/reconcile-bench.js';
 import { reconcileSite } from '../reconcile/site/reconcile-site.js';
 import { startChildInformers, type ChildInformers } from './child-informers.js';
-import type { InformerClusterView } from './informer-cluster-view.js';
+import type { InformerClusterView, OwnerChange } from './informer-cluster-view.js';
 import type { ControllerMetrics, ControllerName } from './metrics.js';
 import { WorkQueue } from './work-queue.js';
+import { benchChangeConcernsSites, siteChangeNeedsReconcile } from './wake-rules.js';
 
 export interface ControllerOptions {
   http: KubeHttp;
@@ -43,7 +45,7 @@ export interface ControllerOptions {
 
 export interface Controller {
   /** Tell the controller a bench or site changed (the cluster view's onChange). */
-  ownerChanged(kind: 'FrappeBench' | 'FrappeSite', namespace: string, name: string): void;
+  ownerChanged(change: OwnerChange): void;
   /** Starts reconciling (on becoming leader): child caches, then queues. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -187,15 +189,16 @@ export function createController(options: ControllerOptions): Controller {
   let gauges: NodeJS.Timeout | undefined;
 
   return {
-    ownerChanged(kind, namespace, name) {
+    ownerChanged(change) {
       if (!running) return;
-      const key = `${namespace}/${name}`;
-      if (kind === 'FrappeSite') {
-        siteQueue.add(key);
+      const key = `${change.namespace}/${change.name}`;
+      if (change.kind === 'FrappeSite') {
+        if (siteChangeNeedsReconcile(change.previous, change.current)) siteQueue.add(key);
         return;
       }
       benchQueue.add(key);
-      for (const site of options.cluster().view.sitesOfBench(namespace, name))
+      if (!benchChangeConcernsSites(change.previous, change.current)) return;
+      for (const site of options.cluster().view.sitesOfBench(change.namespace, change.name))
         siteQueue.add(`${site.namespace}/${site.name}`);
     },
     async start() {
