@@ -99,7 +99,9 @@ export async function startNetnsPlane(options: {
   const processes: ManagedProcess[] = [];
   let plane: ControlPlane | undefined;
   let dir: string | undefined;
+  const loads = new Set<() => Promise<unknown>>();
   const stop = async () => {
+    await Promise.all([...loads].map((stopLoad) => stopLoad()));
     await Promise.all(processes.map((p) => p.stop(5000)));
     await plane?.stop();
     try {
@@ -263,13 +265,14 @@ export async function startNetnsPlane(options: {
           if (r.code !== 0) failures.push(r.stderr);
         }
       })();
-      return {
-        stop: async () => {
-          stopped = true;
-          await loop;
-          return { requests, failures };
-        },
+      const stopLoad = async () => {
+        stopped = true;
+        loads.delete(stopLoad);
+        await loop;
+        return { requests, failures };
       };
+      loads.add(stopLoad);
+      return { stop: stopLoad };
     },
     startPod,
     stop,
