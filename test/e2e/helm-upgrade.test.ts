@@ -20,6 +20,7 @@ import { certManagerCrds, certManagerPlayer } from '../../harness/cert-manager-p
 import { installCrds, runCommand } from '../../harness/control-plane.js';
 import { startNetnsPlane, type Deployment, type NetnsPlane, type Pod } from '../../harness/netns-plane.js';
 import { projectRoot } from '../../harness/paths.js';
+import { waitFor } from '../../harness/processes.js';
 import { chartDir } from '../../scripts/chart.js';
 import { caBundles, helmIn, siteJson, WEBHOOK_CONFIGURATIONS } from './chart-install.js';
 
@@ -189,6 +190,16 @@ describe('helm upgrade from the previous chart and serve (commit PREVIOUS) to th
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(20);
     expect(oldPod.process.child.exitCode).toBe(0);
+    // Both generations answered the loop: the old one until it had drained, the new one after.
+    const served = /"name":"load-\d+"/;
+    const oldLog = await oldPod.process.tail(100_000);
+    expect(oldLog).toMatch(served);
+    expect(oldLog).toContain('draining');
+    await waitFor(
+      async () => served.test(await newPod.process.tail(100_000)),
+      10_000,
+      async () => `the new serve answered none of the loop:\n${await newPod.process.tail(20)}`,
+    );
 
     const status = JSON.parse(await helmIn(np, ['status', RELEASE, `--namespace=${NS}`, '-o', 'json'])) as {
       version: number;
