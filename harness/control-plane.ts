@@ -106,6 +106,8 @@ export function runCommand(
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
+    // A command that exits before reading its input (a failed `ip netns exec`) reports by its exit code.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }
@@ -335,9 +337,22 @@ async function writeAdmissionConfig(dir: string, client: CertificateFiles): Prom
   return file;
 }
 
-/** Applies the CRDs in dir and waits until the API server serves them. */
-export async function installCrds(plane: ControlPlane, dir = join(projectRoot(), 'crds')): Promise<void> {
-  const applied = await plane.kubectl(['apply', '--server-side', '-f', dir]);
+/**
+ * Applies the CRDs in dir and waits until the API server serves them. `forceConflicts` for an
+ * upgrade of CRDs another manager wrote (Helm's install: `.spec.versions` is an atomic list).
+ */
+export async function installCrds(
+  plane: ControlPlane,
+  dir = join(projectRoot(), 'crds'),
+  options: { forceConflicts?: boolean } = {},
+): Promise<void> {
+  const applied = await plane.kubectl([
+    'apply',
+    '--server-side',
+    ...(options.forceConflicts ? ['--force-conflicts'] : []),
+    '-f',
+    dir,
+  ]);
   if (applied.code !== 0) throw new Error(`installing CRDs failed: ${applied.stderr}`);
   const waited = await plane.kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', dir]);
   if (waited.code !== 0) throw new Error(`CRDs not established: ${waited.stderr}`);

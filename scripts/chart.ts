@@ -3,7 +3,7 @@
 // manifests/install.yaml rendered from it for users without Helm.
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { kubernetesBinaries, runCommand, type CommandResult } from '../harness/control-plane.js';
+import { inNetns, kubernetesBinaries, runCommand, type CommandResult } from '../harness/control-plane.js';
 import { projectRoot } from '../harness/paths.js';
 
 export const chartDir = () => join(projectRoot(), 'charts', 'frappe-admission');
@@ -21,8 +21,9 @@ export async function helmBinary(): Promise<string> {
   return join(await kubernetesBinaries(), 'helm');
 }
 
-export async function helm(args: string[]): Promise<CommandResult> {
-  return runCommand(await helmBinary(), args, {
+/** Runs helm; `netns`: inside that network namespace (an API server only reachable there). */
+export async function helm(args: string[], options: { netns?: string } = {}): Promise<CommandResult> {
+  return runCommand(...inNetns(options.netns, await helmBinary(), args), {
     // No user configuration or plugins: the same result on every machine.
     env: {
       PATH: process.env.PATH,

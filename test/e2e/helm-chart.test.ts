@@ -2,11 +2,10 @@
 // strict field validation) for every values combination: cert-manager's Issuers and Certificates
 // against cert-manager's own CRDs (v1.21 deploy/crds, cached by scripts/cert-manager-crds.sh), the
 // ServiceMonitor against a minimal monitoring.coreos.com CRD. No cert-manager controller runs here
-// (its command module is not served), so nothing issues or injects: this proves the objects are valid.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+// (its command module is not served), so nothing issues or injects here: this proves the objects are
+// valid; cert-manager-netns.test.ts plays cert-manager on an installed release.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../harness/paths.js';
+import { certManagerCrds } from '../../harness/cert-manager-player.js';
 import { helmTemplate } from '../../scripts/chart.js';
 import { freshNamespace, kubectl } from '../harness/cluster.js';
 import { installForeignCrds, removeForeignCrds } from '../harness/foreign-crds.js';
@@ -15,18 +14,6 @@ import { COMBINATIONS, parseObjects } from '../install/render.js';
 const SERVICE_MONITOR = [
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
 ];
-
-/** scripts/cert-manager-crds.sh: downloads when missing, prints the CRD directory last. */
-async function certManagerCrds(): Promise<string> {
-  const child = spawn('bash', [join(projectRoot(), 'scripts', 'cert-manager-crds.sh')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`scripts/cert-manager-crds.sh failed (exit code ${code})`);
-  return stdout.trim().split('\n').pop()!;
-}
 
 let certManagerDir: string;
 
