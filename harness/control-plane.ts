@@ -106,6 +106,8 @@ export function runCommand(
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
+    // A command that exits without reading its stdin (kubectl get) must not fail the caller.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }
