@@ -8,7 +8,7 @@
 // is forced while a loop creates sites through the webhooks: no request may fail.
 // Traffic goes only to loopback and 10.213.0.0/24 inside the namespace.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { installCrds, inNetns, startControlPlane, type ControlPlane } from '../.
 import { builtCli, projectRoot } from '../../harness/paths.js';
 import { startProcess, type ManagedProcess } from '../../harness/processes.js';
 import { helmTemplate } from '../../scripts/chart.js';
-import { parseObjects } from '../install/render.js';
+import { parseObjects, serveArgs } from '../install/render.js';
 
 const NETNS = `fa-certs-${process.pid}`;
 const ADDRESS = '10.213.0.2';
@@ -121,23 +121,9 @@ beforeAll(async () => {
       ports: [{ name: 'https', port: 9443, protocol: 'TCP' }],
     }),
   );
-  const configMap = objects.find((o) => o.kind === 'ConfigMap')! as unknown as {
-    data: Record<string, string>;
-  };
-  await writeFile(join(dir, 'config.yaml'), configMap.data['config.yaml']!);
-  const deployment = objects.find((o) => o.kind === 'Deployment')! as unknown as {
-    spec: { template: { spec: { containers: { args: string[] }[] } } };
-  };
-  const paths: Record<string, string> = {
-    '/var/run/frappe-admission/tls/tls.crt': join(dir, 'tls', 'tls.crt'),
-    '/var/run/frappe-admission/tls/tls.key': join(dir, 'tls', 'tls.key'),
-    '/etc/frappe-admission/config.yaml': join(dir, 'config.yaml'),
-  };
-  const args = deployment.spec.template.spec.containers[0]!.args.map((arg) => {
-    const [flag, value] = arg.split('=');
-    if (flag === '--drain-delay-seconds') return '--drain-delay-seconds=0';
-    if (flag === '--ca-overlap') return '--ca-overlap=8s'; // short, to see the old CA go
-    return value !== undefined && paths[value] ? `${flag}=${paths[value]}` : arg;
+  const args = await serveArgs(objects, dir, {
+    '--drain-delay-seconds': '0',
+    '--ca-overlap': '8s', // short, to see the old CA go
   });
   expect(args).toContain('--self-managed-certificates');
   expect(args).toContain('--no-controller');

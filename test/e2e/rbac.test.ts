@@ -11,7 +11,7 @@
 // step times out); each verb removed from a rule must deny one of the requests the sufficient run
 // made (asked of the same authorizer with SubjectAccessReviews). What cannot be proven here is an
 // asserted, named exception (EXCEPTIONS), explained in docs/rbac.md.
-import { open, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ import { mirrorSecret } from '../../harness/secret-volume.js';
 import { serviceAccountKubeconfig, serviceAccountUser } from '../../harness/service-account.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { helmTemplate } from '../../scripts/chart.js';
-import { parseObjects, type K8sObject } from '../install/render.js';
+import { parseObjects, serveArgs, type K8sObject } from '../install/render.js';
 
 const RELEASE = 'fa';
 const NS = 'fa-system';
@@ -236,19 +236,16 @@ function webhookConfigurations(): K8sObject[] {
     }));
 }
 
-/** `serve` with the Deployment's own arguments, files mapped to `runDir`, as `kubeconfig`'s user. */
-function startServe(runDir: string, kubeconfig: string, port: number, name: string): ManagedProcess {
-  const deployment = chartObjects.find((o) => o.kind === 'Deployment') as Loose;
-  const paths: Record<string, string> = {
-    '/var/run/frappe-admission/tls/tls.crt': join(runDir, 'tls', 'tls.crt'),
-    '/var/run/frappe-admission/tls/tls.key': join(runDir, 'tls', 'tls.key'),
-    '/etc/frappe-admission/config.yaml': join(runDir, 'config.yaml'),
-  };
-  const args = (deployment.spec.template.spec.containers[0].args as string[]).map((arg) => {
-    const [flag, value] = arg.split('=');
-    if (flag === '--port') return `--port=${port}`;
-    if (flag === '--drain-delay-seconds') return '--drain-delay-seconds=0';
-    return value !== undefined && paths[value] ? `${flag}=${paths[value]}` : arg;
+/** `serve` with the Deployment's own arguments, files under `runDir`, as `kubeconfig`'s user. */
+async function startServe(
+  runDir: string,
+  kubeconfig: string,
+  port: number,
+  name: string,
+): Promise<ManagedProcess> {
+  const args = await serveArgs(chartObjects, runDir, {
+    '--port': String(port),
+    '--drain-delay-seconds': '0',
   });
   expect(args).toContain('--self-managed-certificates');
   return startProcess(
@@ -336,8 +333,6 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
     name: account,
     file: join(runDir, 'kubeconfig'),
   });
-  const configMap = chartObjects.find((o) => o.kind === 'ConfigMap') as Loose;
-  await writeFile(join(runDir, 'config.yaml'), configMap.data['config.yaml']);
   const volume = mirrorSecret({
     kubeconfig: plane.kubeconfig,
     namespace: NS,
@@ -346,7 +341,7 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
   });
   const kubelet: Kubelet = playKubelet(kubeHttp(loadKubeConfig(plane.kubeconfig), 'rbac-test-kubelet'), [ns]);
   const port = await freePort();
-  const serve = startServe(runDir, kubeconfig, port, `rbac-${run}`);
+  const serve = await startServe(runDir, kubeconfig, port, `rbac-${run}`);
   const url = `https://127.0.0.1:${port}`;
 
   /** Polls `probe` until it gives a value; fails fast on a 403 for the account or the process's exit. */
