@@ -5,13 +5,14 @@
 // authenticated only by a ServiceAccount token from the TokenRequest API.
 //
 // Sufficient: as the chart's ServiceAccount, a scenario that needs every grant passes, and the audit
-// log (which records every request of a ServiceAccount, reads included) holds no 403 for it.
+// log (which records every request of a ServiceAccount, reads included) holds no 403 for it; in
+// cert-manager mode too, with that mode's roles (certificates from files, no certificate steps).
 // Minimal: each rule removed, one at a time, bound to another ServiceAccount, and the same scenario
 // run again must fail (it stops at the first 403 the audit log shows for that account, or when a
 // step times out); each verb removed from a rule must deny one of the requests the sufficient run
 // made (asked of the same authorizer with SubjectAccessReviews). What cannot be proven here is an
 // asserted, named exception (EXCEPTIONS), explained in docs/rbac.md.
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import {
 } from '../../harness/foreign-crds.js';
 import { playKubelet, type Kubelet } from '../../harness/kubelet.js';
 import { builtCli } from '../../harness/paths.js';
+import { issueCertificate } from '../../harness/pki.js';
 import { startProcess, type ManagedProcess } from '../../harness/processes.js';
 import { mirrorSecret } from '../../harness/secret-volume.js';
 import { serviceAccountKubeconfig, serviceAccountUser } from '../../harness/service-account.js';
@@ -93,6 +95,9 @@ function variants(roles: Role[]): { rules: Variant[]; verbs: Variant[] } {
   );
   return { rules, verbs };
 }
+
+/** The chart's ServiceAccount, roles and bindings. */
+const isRbac = (o: K8sObject) => /^(Cluster)?Role(Binding)?$/.test(o.kind) || o.kind === 'ServiceAccount';
 
 /** The roles renamed for `account`, each bound to that ServiceAccount only. */
 function boundTo(account: string, roles: Role[]): K8sObject[] {
@@ -224,8 +229,8 @@ const condition = (object: Loose, type: string) =>
  * without a webhook (the controller then writes their defaults itself). The process still patches
  * their caBundle, and the test sends its AdmissionReviews to the process directly.
  */
-function webhookConfigurations(): K8sObject[] {
-  return chartObjects
+function webhookConfigurations(chart: K8sObject[]): K8sObject[] {
+  return chart
     .filter((o) => o.kind.endsWith('WebhookConfiguration'))
     .map((o) => ({
       ...o,
@@ -236,18 +241,8 @@ function webhookConfigurations(): K8sObject[] {
     }));
 }
 
-/** `serve` with the Deployment's own arguments, files under `runDir`, as `kubeconfig`'s user. */
-async function startServe(
-  runDir: string,
-  kubeconfig: string,
-  port: number,
-  name: string,
-): Promise<ManagedProcess> {
-  const args = await serveArgs(chartObjects, runDir, {
-    '--port': String(port),
-    '--drain-delay-seconds': '0',
-  });
-  expect(args).toContain('--self-managed-certificates');
+/** `serve` with the Deployment's own arguments `args`, as `kubeconfig`'s user. */
+function startServe(runDir: string, args: string[], kubeconfig: string, name: string): ManagedProcess {
   return startProcess(
     `serve-${name}`,
     process.execPath,
@@ -304,26 +299,33 @@ const SITE_CHILDREN: [string, string][] = [
 ];
 
 /**
- * The scenario, as ServiceAccount `account` bound to `roles`: throws at the first 403 the audit log
- * shows for that account, when the process exits, or when a step is not reached in time.
+ * The scenario, with the chart rendered as `chart` (its mode, flags and webhook configurations), as
+ * ServiceAccount `account` with the RBAC objects `rbac`: throws at the first 403 the audit log shows
+ * for that account, when the process exits, or when a step is not reached in time. Each step reached
+ * is added to `steps`.
  */
-async function scenario(account: string, roles: Role[], steps: string[]): Promise<void> {
+async function scenario(
+  chart: K8sObject[],
+  account: string,
+  rbac: K8sObject[],
+  steps: string[] = [],
+): Promise<void> {
   const run = ++runs;
   const runDir = join(dir, `run-${run}`);
   await mkdir(runDir);
   const ns = `rbac-${run}`;
   const user = serviceAccountUser(NS, account);
   // A clean start: no Lease, no certificate Secret, configurations without caBundle.
-  await kubectl(['delete', '--ignore-not-found', 'lease', FULLNAME, 'secret', SECRET, '-n', NS]);
+  await kubectl(['delete', '--ignore-not-found', `lease/${FULLNAME}`, `secret/${SECRET}`, '-n', NS]);
   await kubectl(
     ['delete', '--ignore-not-found', '-f', '-'],
-    JSON.stringify({ kind: 'List', apiVersion: 'v1', items: webhookConfigurations() }),
+    JSON.stringify({ kind: 'List', apiVersion: 'v1', items: webhookConfigurations(chart) }),
   );
-  await applyObjects(webhookConfigurations());
+  await applyObjects(webhookConfigurations(chart));
   await applyObjects([
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: account, namespace: NS } },
   ]);
-  await applyObjects(account === FULLNAME ? chartObjects.filter(isRbac) : boundTo(account, roles));
+  await applyObjects(rbac);
   await kubectl(['create', 'namespace', ns]);
   const kubeconfig = await serviceAccountKubeconfig({
     http: admin,
@@ -333,15 +335,30 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
     name: account,
     file: join(runDir, 'kubeconfig'),
   });
-  const volume = mirrorSecret({
-    kubeconfig: plane.kubeconfig,
-    namespace: NS,
-    name: SECRET,
-    dir: join(runDir, 'tls'),
-  });
-  const kubelet: Kubelet = playKubelet(kubeHttp(loadKubeConfig(plane.kubeconfig), 'rbac-test-kubelet'), [ns]);
   const port = await freePort();
-  const serve = await startServe(runDir, kubeconfig, port, `rbac-${run}`);
+  let args = await serveArgs(chart, runDir, { '--port': String(port), '--drain-delay-seconds': '0' });
+  const selfManaged = args.includes('--self-managed-certificates');
+  // Self-managed: the process issues its certificate into the Secret, kubelet mounts it (played).
+  // cert-manager mode: the certificate cert-manager would issue, from the control plane's CA.
+  const volume = selfManaged
+    ? mirrorSecret({ kubeconfig: plane.kubeconfig, namespace: NS, name: SECRET, dir: join(runDir, 'tls') })
+    : undefined;
+  if (!selfManaged) {
+    const serving = await issueCertificate(runDir, plane.ca, {
+      name: 'serving',
+      commonName: SERVICE_HOST,
+      usage: 'serverAuth',
+      dnsNames: [SERVICE_HOST],
+    });
+    args = await serveArgs(chart, runDir, {
+      '--port': String(port),
+      '--drain-delay-seconds': '0',
+      '--tls-cert-file': serving.cert,
+      '--tls-private-key-file': serving.key,
+    });
+  }
+  const kubelet: Kubelet = playKubelet(kubeHttp(loadKubeConfig(plane.kubeconfig), 'rbac-test-kubelet'), [ns]);
+  const serve = startServe(runDir, args, kubeconfig, `rbac-${run}`);
   const url = `https://127.0.0.1:${port}`;
 
   /** Polls `probe` until it gives a value; fails fast on a 403 for the account or the process's exit. */
@@ -374,22 +391,27 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
   };
 
   try {
-    // Leader election, then the certificates the Lease holder issues.
+    // Leader election, then the certificates the Lease holder issues (self-managed).
     const lease = await step('Lease taken', async () => {
       const l = await getJSON('lease', FULLNAME, NS);
       return l?.spec?.holderIdentity?.startsWith(`rbac-${run}`) ? l : undefined;
     });
-    const secret = await step('certificate Secret issued', () => getJSON('secret', SECRET, NS));
-    const caBundle = secret.data['ca.crt'] as string;
-    await step('caBundle patched into both configurations', async () => {
-      const bundles = await Promise.all(
-        ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration'].map(async (kind) =>
-          ((await getJSON(kind, FULLNAME)).webhooks as Loose[]).map((w) => w.clientConfig.caBundle),
-        ),
-      );
-      return bundles.flat().every((b) => b === caBundle) ? true : undefined;
-    });
-    const ca = Buffer.from(caBundle, 'base64');
+    let ca = await readFile(plane.ca.cert);
+    const secret = selfManaged
+      ? await step('certificate Secret issued', () => getJSON('secret', SECRET, NS))
+      : undefined;
+    if (secret) {
+      const caBundle = secret.data['ca.crt'] as string;
+      await step('caBundle patched into both configurations', async () => {
+        const bundles = await Promise.all(
+          ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration'].map(async (kind) =>
+            ((await getJSON(kind, FULLNAME)).webhooks as Loose[]).map((w) => w.clientConfig.caBundle),
+          ),
+        );
+        return bundles.flat().every((b) => b === caBundle) ? true : undefined;
+      });
+      ca = Buffer.from(caBundle, 'base64');
+    }
     await step('/readyz (every informer listed)', async () =>
       (await toProcess(`${url}/readyz`, ca)).status === 200 ? true : undefined,
     );
@@ -515,12 +537,14 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
     await step('ScaledObject pruned', gone('scaledobjects.keda.sh', 'erpnext-worker-short'));
     await step('TriggerAuthentication pruned', gone('triggerauthentications.keda.sh', 'erpnext-redis-auth'));
 
-    // A forced renewal: the process rewrites its Secret.
-    await kubectl(['annotate', 'secret', SECRET, '-n', NS, 'frappe-admission.vyogo.tech/renew=serving']);
-    await step('certificate renewed', async () => {
-      const s = await getJSON('secret', SECRET, NS);
-      return s.data['tls.crt'] !== secret.data['tls.crt'] ? true : undefined;
-    });
+    if (secret) {
+      // A forced renewal: the process rewrites its Secret.
+      await kubectl(['annotate', 'secret', SECRET, '-n', NS, 'frappe-admission.vyogo.tech/renew=serving']);
+      await step('certificate renewed', async () => {
+        const s = await getJSON('secret', SECRET, NS);
+        return s.data['tls.crt'] !== secret.data['tls.crt'] ? true : undefined;
+      });
+    }
     await step('Lease renewed', async () => {
       const l = await getJSON('lease', FULLNAME, NS);
       return l.spec.renewTime !== lease.spec.renewTime ? true : undefined;
@@ -535,7 +559,7 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
     await step('no request denied', async () => true);
   } finally {
     await serve.stop();
-    await Promise.all([kubelet.stop(), volume.stop()]);
+    await Promise.all([kubelet.stop(), volume?.stop()]);
     // The next run's process must not find what this one left.
     const left = await plane.kubectl(['get', 'frappesites', '-n', ns, '-o', 'name']);
     for (const name of left.stdout.split('\n').filter(Boolean))
@@ -551,8 +575,6 @@ async function scenario(account: string, roles: Role[], steps: string[]): Promis
     await plane.kubectl(['delete', 'frappesites,frappebenches', '--all', '-n', ns, '--wait=false']);
   }
 }
-
-const isRbac = (o: K8sObject) => /^(Cluster)?Role(Binding)?$/.test(o.kind) || o.kind === 'ServiceAccount';
 
 beforeAll(async () => {
   plane = await startControlPlane();
@@ -576,13 +598,13 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("the chart's RBAC, as the chart's ServiceAccount (TokenRequest token)", () => {
+describe("the chart's RBAC, as ServiceAccounts with TokenRequest tokens", () => {
   let recorded: AuditEvent[] = [];
 
   it('is sufficient: webhooks, controller, Lease and self-managed certificates, and no request denied', async () => {
     const steps: string[] = [];
     const started = Date.now();
-    await scenario(FULLNAME, chartRoles, steps);
+    await scenario(chartObjects, FULLNAME, chartObjects.filter(isRbac), steps);
     const user = serviceAccountUser(NS, FULLNAME);
     // Watches still open have only their ResponseStarted event: every stage counts.
     recorded = (await readAudit()).filter((e) => e.user.username === user);
@@ -594,6 +616,23 @@ describe("the chart's RBAC, as the chart's ServiceAccount (TokenRequest token)",
     expect(recorded.length).toBeGreaterThan(50);
   }, 240_000);
 
+  it('is sufficient in cert-manager mode: the same scenario, certificates from files, without the two certificate rules', async () => {
+    const chart = parseObjects(await helmTemplate({ release: RELEASE, namespace: NS }));
+    const roles = chart.filter((o): o is Role => o.kind === 'ClusterRole' || o.kind === 'Role');
+    // The self-managed roles less the certificates Role and the webhook-ca ClusterRole, nothing else.
+    expect(roles.map((r) => r.metadata.name).sort()).toEqual(
+      chartRoles
+        .map((r) => r.metadata.name)
+        .filter((n) => !n.endsWith('-certificates') && !n.endsWith('-webhook-ca'))
+        .sort(),
+    );
+    const steps: string[] = [];
+    // The chart's roles under names of their own: the self-managed ones stay bound to the chart's account.
+    await scenario(chart, 'cert-manager-mode', boundTo('cert-manager-mode', roles), steps);
+    expect(steps).not.toContain('certificate Secret issued');
+    expect(steps).toContain('site gone (finalizer removed)');
+  }, 240_000);
+
   it('is minimal: without any one rule the same scenario fails', async () => {
     expect(recorded.length, 'the sufficient run must pass first').toBeGreaterThan(0);
     const { rules } = variants(chartRoles);
@@ -602,7 +641,8 @@ describe("the chart's RBAC, as the chart's ServiceAccount (TokenRequest token)",
     for (const [index, variant] of rules.entries()) {
       if (variant.name in EXCEPTIONS) continue;
       const started = Date.now();
-      const error = await scenario(`rbac-rule-${index}`, variant.roles, []).then(
+      const account = `rbac-rule-${index}`;
+      const error = await scenario(chartObjects, account, boundTo(account, variant.roles)).then(
         () => undefined,
         (e: Error) => e,
       );
