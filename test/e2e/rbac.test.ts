@@ -63,9 +63,10 @@ interface Rule {
 }
 type Role = K8sObject & { rules: Rule[] };
 
-const ruleName = (role: Role, rule: Rule, verbs = rule.verbs) =>
+/** A rule as the outcomes and EXCEPTIONS name it: `<kind> <role>: <groups> <resources> [names] <verbs>`. */
+const ruleName = (role: Role, rule: Rule) =>
   `${role.kind} ${role.metadata.name}: ${rule.apiGroups.map((g) => g || 'core').join(',')} ` +
-  `${rule.resources.join(',')}${rule.resourceNames ? ` [${rule.resourceNames.join(',')}]` : ''} ${verbs.join(',')}`;
+  `${rule.resources.join(',')}${rule.resourceNames ? ` [${rule.resourceNames.join(',')}]` : ''} ${rule.verbs.join(',')}`;
 
 interface Variant {
   name: string;
@@ -74,7 +75,10 @@ interface Variant {
   verb?: string;
 }
 
-/** The chart's roles with one rule removed, for each rule; and with one verb removed, for each verb of a rule that has several. */
+/**
+ * The chart's roles with one rule removed, for each rule; and with one verb removed, for each verb of
+ * a rule that has several (a rule's only verb removed is the rule removed).
+ */
 function variants(roles: Role[]): { rules: Variant[]; verbs: Variant[] } {
   const rules: Variant[] = [];
   const verbs: Variant[] = [];
