@@ -30,8 +30,8 @@ export interface ControlPlane {
   webhookClient?: CertificateFiles;
   /**
    * The API server's audit log: one JSON line per write request (create, update, patch, delete),
-   * with its user agent, so a test counts what a client wrote as the server saw it (absent for a
-   * cluster this harness did not start).
+   * with its user agent, so a test counts what a client wrote as the server saw it, and one per
+   * request of any ServiceAccount, reads included (absent for a cluster this harness did not start).
    */
   auditLog?: string;
   /** Stops kube-apiserver and starts it again (same port, same etcd): every watch breaks. */
@@ -106,7 +106,7 @@ export function runCommand(
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
-    // A command that exits before reading its input (a failed `ip netns exec`) reports by its exit code.
+    // A command that exits before reading its input (a failed `ip netns exec`, kubectl get) reports by its exit code.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
@@ -211,6 +211,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         'kind: Policy',
         'omitStages: [RequestReceived]',
         'rules:',
+        // Every request of a ServiceAccount, reads included: a test that runs a process as one
+        // (harness/service-account.ts) sees each of its requests and any 403, a list's or a watch's too.
+        '  - level: Metadata',
+        '    userGroups: [system:serviceaccounts]',
         '  - level: Metadata',
         '    verbs: [create, update, patch, delete, deletecollection]',
         '  - level: None',

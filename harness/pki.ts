@@ -2,6 +2,7 @@
 // serving certificates with IP SANs, client certificates (O= groups), a service-account key.
 // ECDSA P-256 throughout: cheaper handshakes than RSA.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +73,10 @@ export async function issueCertificate(
   const subject = `/CN=${options.commonName}${options.organization ? `/O=${options.organization}` : ''}`;
   const keyArgs = options.keyType === 'rsa' ? ['-newkey', 'rsa:2048', '-nodes'] : EC;
   await openssl(['req', '-new', ...keyArgs, '-keyout', files.key, '-out', csr, '-subj', subject]);
+  // A random positive serial of its own: -CAcreateserial shares <ca>.srl, and certificates issued
+  // at once (the control plane issues four) raced on it ("Unable to load number from ca.srl").
+  const serial = randomBytes(16);
+  serial[0]! &= 0x7f;
   await openssl([
     'x509',
     '-req',
@@ -81,7 +86,8 @@ export async function issueCertificate(
     ca.cert,
     '-CAkey',
     ca.key,
-    '-CAcreateserial',
+    '-set_serial',
+    `0x${serial.toString('hex')}`,
     '-out',
     files.cert,
     '-days',

@@ -4,7 +4,7 @@
 // on every event, so a decision costs the same with 10,000 sites as with 10. Sites are kept as
 // summaries (site-summary.ts), not whole objects.
 //
-// RBAC (docs/rbac.md): get, list, watch on vyogo.tech frappebenches and frappesites,
+// RBAC (docs/rbac.md): list, watch on vyogo.tech frappebenches and frappesites,
 // storage.k8s.io storageclasses, networking.k8s.io ingressclasses, autoscaling
 // horizontalpodautoscalers, apiextensions.k8s.io customresourcedefinitions and
 // apiregistration.k8s.io apiservices.
