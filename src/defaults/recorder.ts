@@ -20,18 +20,31 @@ function pointerTo(path: readonly string[], length: number): string {
   return pointer;
 }
 
+/** A copy of a JSON value that shares nothing with it (defaults come from a config reused by every request). */
+function copyOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyOf);
+  if (!isObject(value)) return value;
+  const copy: Json = {};
+  for (const key in value) copy[key] = copyOf(value[key]);
+  return copy;
+}
+
 export class DefaultsRecorder {
   readonly root: Json;
   readonly patch: PatchOperation[] = [];
   // A recorder lives for one decision, so plain Sets (cheaper than WeakSets) hold nothing for long.
-  /** Objects this recorder created or copied: safe to write to. */
-  private readonly owned = new Set<object>();
-  /** Objects created inside an `add` operation's value: filling them extends that operation. */
+  /** Objects of the input this recorder copied (shallowly) on the way to a fill: safe to write to. */
+  private readonly copied = new Set<object>();
+  /**
+   * The value of each `add` operation. Everything below one was made by this recorder (values are
+   * copied whole), so a fill below it writes in place and extends that operation: only the root
+   * of an added subtree is marked, not every object in it.
+   */
   private readonly added = new Set<object>();
 
   constructor(input: Json) {
     this.root = { ...input };
-    this.owned.add(this.root);
+    this.copied.add(this.root);
   }
 
   /** The value at path in the defaulted object, or undefined. */
@@ -54,42 +67,28 @@ export class DefaultsRecorder {
       if (!isObject(child)) return undefined;
       node = child;
     }
-    // path[depth] is absent: make its parents writable, then add the subtree.
+    // path[depth] is absent: make its parents writable (copies of the input's objects, until an
+    // added subtree is reached, which is ours), then add the subtree.
     node = this.root;
+    let insideAdded = false;
     for (let i = 0; i < depth; i++) {
       const key = path[i] as string;
-      node = this.writable(node, key, node[key] as Json);
+      const child = node[key] as Json;
+      insideAdded ||= this.added.has(child);
+      if (!insideAdded && !this.copied.has(child)) {
+        const copy = { ...child };
+        this.copied.add(copy);
+        node[key] = copy;
+        node = copy;
+      } else node = child;
     }
-    const subtree = this.nest(path, depth + 1, value);
+    let subtree = copyOf(value);
+    for (let i = path.length - 1; i > depth; i--) subtree = { [path[i] as string]: subtree };
     node[path[depth] as string] = subtree;
-    if (!this.added.has(node))
+    if (!insideAdded) {
       this.patch.push({ op: 'add', path: pointerTo(path, depth + 1), value: subtree });
-    return value;
-  }
-
-  private adopt(object: Json): void {
-    this.owned.add(object);
-    this.added.add(object);
-  }
-
-  private writable(parent: Json, key: string, child: Json): Json {
-    if (this.owned.has(child)) return child;
-    const copy = { ...child };
-    if (this.added.has(parent)) this.adopt(copy);
-    else this.owned.add(copy);
-    parent[key] = copy;
-    return copy;
-  }
-
-  /** Wraps value in objects for the rest of the path; the caller's value is copied, not adopted. */
-  private nest(path: readonly string[], from: number, value: unknown): unknown {
-    let subtree: unknown = isObject(value) ? { ...value } : value;
-    if (isObject(subtree)) this.adopt(subtree);
-    for (let i = path.length - 1; i >= from; i--) {
-      const wrapper: Json = { [path[i] as string]: subtree };
-      this.adopt(wrapper);
-      subtree = wrapper;
+      if (isObject(subtree)) this.added.add(subtree);
     }
-    return subtree;
+    return value;
   }
 }

@@ -12,6 +12,11 @@ export function fillResources(
   path: readonly string[],
   profile: ResourceRequirements,
 ): void {
+  // Nothing written by the user: the profile as it is, in one operation.
+  if (recorder.get(path) === undefined) {
+    recorder.fill(path, profile);
+    return;
+  }
   const names = new Set([...Object.keys(profile.requests ?? {}), ...Object.keys(profile.limits ?? {})]);
   for (const name of names) {
     const requestPath = [...path, 'requests', name];

@@ -225,6 +225,24 @@ describe.each([
     );
   });
 
+  it('shares no object with the operator config (whose defaults serve every request)', () => {
+    const objectsIn = (value: unknown, found = new Set<object>()): Set<object> => {
+      if (typeof value === 'object' && value !== null) {
+        found.add(value);
+        for (const child of Object.values(value)) objectsIn(child, found);
+      }
+      return found;
+    };
+    const configObjects = objectsIn(config);
+    fc.assert(
+      fc.property(objects, (input) => {
+        const shared = [...objectsIn(run(input).object)].filter((o) => configObjects.has(o));
+        expect(shared).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('emits a patch that, applied to the raw input, gives the defaulted object', () => {
     fc.assert(
       fc.property(objects, (input) => {
