@@ -279,6 +279,7 @@ spec:
   siteName: ${name}.${namespace}.example.com
   dbConfig: {mode: dedicated}
   deletionPolicy: Delete
+  adminPasswordSecretRef: {name: admin, namespace: ${namespace}-shared}
 `;
 
 const BENCH_CHILDREN: [string, string][] = [
@@ -297,7 +298,7 @@ const SITE_CHILDREN: [string, string][] = [
   ['databases.k8s.mariadb.com', 'shop-db'],
   ['users.k8s.mariadb.com', 'shop-user'],
   ['grants.k8s.mariadb.com', 'shop-grant'],
-  ['secret', 'shop-admin'],
+  ['secret', 'shop-mariadb-root'],
   ['secret', 'shop-db-password'],
   ['ingress', 'shop'],
 ];
@@ -427,7 +428,18 @@ async function scenario(
     expect(readyBench.status.observedGeneration).toBe(readyBench.metadata.generation);
     for (const [kind, name] of BENCH_CHILDREN) await step(`bench child ${kind} ${name}`, exists(kind, name));
 
-    // A site with a dedicated MariaDB, deleted with its data (finalizer).
+    // A site with a dedicated MariaDB, deleted with its data (finalizer), whose admin password
+    // lives in another namespace: the init Job reads copies (created, then deleted).
+    await kubectl(['create', 'namespace', `${ns}-shared`]);
+    await kubectl([
+      'create',
+      'secret',
+      'generic',
+      'admin',
+      '-n',
+      `${ns}-shared`,
+      '--from-literal=password=pw',
+    ]);
     await kubectl(['create', '-f', '-'], site(ns, 'shop'));
     const readySite = await step('site Ready', ready('frappesite', 'shop'), 45_000);
     expect(readySite.metadata.finalizers).toContain('vyogo.tech/site-cleanup');
