@@ -99,9 +99,10 @@ async function showChildren(cp: ControlPlane): Promise<void> {
     say(`\n${kind} ${name} conditions (type, status, reason, message):\n${conditions.stdout.trimEnd()}`);
   }
   say(
-    '\nThis local control plane has no kubelet, so no pod ever runs: the workloads stay at 0 ready and ' +
-      'the bench Provisioning; without mariadb-operator the site says so (DatabaseReady False). In a ' +
-      'cluster the same objects run, and Ready turns True.',
+    '\nThis local control plane has no kubelet, so no pod ever runs: the bench init Job never completes, ' +
+      'so its Deployments (created once the configuration is written) never appear and the bench stays ' +
+      'Provisioning (ComponentsReady WaitingForInit); without mariadb-operator the site says so ' +
+      '(DatabaseReady False). In a cluster the same objects run, and Ready turns True.',
   );
 }
 
