@@ -19,6 +19,7 @@ import {
   type ControlPlane,
 } from './control-plane.js';
 import { builtCli, projectRoot } from './paths.js';
+import { podArgs, type MountedDirectory } from './pod-args.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
 
 export interface NetnsPlane {
@@ -142,7 +143,7 @@ export async function startNetnsPlane(options: {
     const { spec } = pod.deployment.spec.template;
     const container = spec.containers[0]!;
     // Each volume mount becomes a local directory: Secret volumes mirrored, ConfigMap volumes written.
-    const mounts: [string, string][] = [];
+    const mounts: MountedDirectory[] = [];
     for (const mount of container.volumeMounts ?? []) {
       const volume = spec.volumes?.find((v) => v.name === mount.name);
       const local = join(podDir, mount.name);
@@ -181,12 +182,7 @@ export async function startNetnsPlane(options: {
           );
       }
     }
-    const args = container.args.map((arg) => {
-      const [flag, value] = arg.split(/=(.*)/s) as [string, string | undefined];
-      if (pod.flags?.[flag] !== undefined) return `${flag}=${pod.flags[flag]}`;
-      const mount = value === undefined ? undefined : mounts.find(([path]) => value.startsWith(`${path}/`));
-      return mount ? `${flag}=${mount[1]}${value!.slice(mount[0].length)}` : arg;
-    });
+    const args = podArgs(container.args, mounts, pod.flags);
     args.push(`--host=${pod.address}`, `--kubeconfig=${cp.kubeconfig}`, ...(pod.extraArgs ?? []));
     const serve = startProcess(
       pod.name,

@@ -1,7 +1,8 @@
 // Rendered chart objects for the install tests: `helm template` output parsed into objects.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { podArgs, type MountedDirectory } from '../../harness/pod-args.js';
 import { helmTemplate, type TemplateOptions } from '../../scripts/chart.js';
 
 export type K8sObject = {
@@ -32,34 +33,42 @@ export function one(objects: K8sObject[], kind: string, name?: string): K8sObjec
   return found[0]!;
 }
 
-/** Where the chart's pod mounts its files, by the name `serve` finds them under outside a pod. */
-const MOUNTED_FILES: Record<string, string> = {
-  '/var/run/frappe-admission/tls/tls.crt': join('tls', 'tls.crt'),
-  '/var/run/frappe-admission/tls/tls.key': join('tls', 'tls.key'),
-  '/etc/frappe-admission/config.yaml': 'config.yaml',
-};
-
 /**
- * The Deployment's `serve` arguments, for a process outside a pod: the mounted files moved under
- * `dir` (the ConfigMap's config.yaml is written there; the certificate is expected in `dir`/tls) and
- * the flags in `values` given those values instead (e.g. `{'--drain-delay-seconds': '0'}`).
+ * The Deployment's `serve` arguments, for a process outside a pod: each volume is the directory
+ * `dir`/<volume name> (the ConfigMap's files are written there; a Secret volume, e.g. `dir`/tls, is
+ * the caller's to fill) and the flags in `values` given those values instead (e.g.
+ * `{'--drain-delay-seconds': '0'}`).
  */
 export async function serveArgs(
   objects: K8sObject[],
   dir: string,
   values: Record<string, string> = {},
 ): Promise<string[]> {
-  const configMap = one(objects, 'ConfigMap') as unknown as { data: Record<string, string> };
-  await writeFile(join(dir, 'config.yaml'), configMap.data['config.yaml']!);
   const deployment = one(objects, 'Deployment') as unknown as {
-    spec: { template: { spec: { containers: { args: string[] }[] } } };
+    spec: {
+      template: {
+        spec: {
+          containers: { args: string[]; volumeMounts?: { name: string; mountPath: string }[] }[];
+          volumes?: { name: string; configMap?: { name: string } }[];
+        };
+      };
+    };
   };
-  return deployment.spec.template.spec.containers[0]!.args.map((arg) => {
-    const [flag = '', value] = arg.split('=');
-    if (values[flag] !== undefined) return `${flag}=${values[flag]}`;
-    const file = value === undefined ? undefined : MOUNTED_FILES[value];
-    return file ? `${flag}=${join(dir, file)}` : arg;
-  });
+  const { spec } = deployment.spec.template;
+  const container = spec.containers[0]!;
+  const mounts: MountedDirectory[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const local = join(dir, mount.name);
+    mounts.push([mount.mountPath, local]);
+    const configMapName = spec.volumes?.find((v) => v.name === mount.name)?.configMap?.name;
+    if (!configMapName) continue;
+    const configMap = one(objects, 'ConfigMap', configMapName) as unknown as {
+      data?: Record<string, string>;
+    };
+    await mkdir(local, { recursive: true });
+    for (const [key, value] of Object.entries(configMap.data ?? {})) await writeFile(join(local, key), value);
+  }
+  return podArgs(container.args, mounts, values);
 }
 
 /** Every combination of the chart's optional parts: certificate mode × ServiceMonitor × NetworkPolicy. */
