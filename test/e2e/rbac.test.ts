@@ -388,6 +388,8 @@ async function scenario(
   }
   const exists = (kind: string, name: string) => async () =>
     (await getJSON(kind, name, ns)) ? true : undefined;
+  const mergePatch = (kind: string, name: string, patch: string) =>
+    kubectl(['patch', kind, name, '-n', ns, '--type=merge', '-p', patch]);
   const gone = (kind: string, name: string) => async () =>
     (await getJSON(kind, name, ns)) === undefined ? true : undefined;
   const ready = (kind: string, name: string) => async () => {
@@ -477,28 +479,10 @@ async function scenario(
     expect(review.status.message).toContain('is already served by');
 
     // Route instead of Ingress, and back: both kinds are created and pruned.
-    await kubectl([
-      'patch',
-      'frappesite',
-      'shop',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      '{"spec":{"routeConfig":{}}}',
-    ]);
+    await mergePatch('frappesite', 'shop', '{"spec":{"routeConfig":{}}}');
     await step('Route created', exists('routes.route.openshift.io', 'shop'));
     await step('Ingress pruned', gone('ingress', 'shop'));
-    await kubectl([
-      'patch',
-      'frappesite',
-      'shop',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      '{"spec":{"routeConfig":null}}',
-    ]);
+    await mergePatch('frappesite', 'shop', '{"spec":{"routeConfig":null}}');
     await step('Ingress back', exists('ingress', 'shop'));
     await step('Route pruned', gone('routes.route.openshift.io', 'shop'));
 
@@ -520,16 +504,11 @@ async function scenario(
       '--from-literal=host=redis.example.com',
       '--from-literal=password=x',
     ]);
-    await kubectl([
-      'patch',
+    await mergePatch(
       'frappebench',
       'erpnext',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
       '{"spec":{"redisConfig":{"connectionSecretRef":{"name":"redis"}}}}',
-    ]);
+    );
     await step(
       'TriggerAuthentication created',
       exists('triggerauthentications.keda.sh', 'erpnext-redis-auth'),
@@ -540,16 +519,11 @@ async function scenario(
       ['job', oldInit!],
     ] as [string, string][])
       await step(`${kind} ${name} pruned`, gone(kind, name));
-    await kubectl([
-      'patch',
+    await mergePatch(
       'frappebench',
       'erpnext',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
       '{"spec":{"workerAutoscaling":{"short":{"enabled":false},"long":{"enabled":false}}}}',
-    ]);
+    );
     await step('ScaledObject pruned', gone('scaledobjects.keda.sh', 'erpnext-worker-short'));
     await step('TriggerAuthentication pruned', gone('triggerauthentications.keda.sh', 'erpnext-redis-auth'));
 
