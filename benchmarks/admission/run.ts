@@ -7,9 +7,11 @@
 // With --cluster the candidate runs with informers on against a real kube-apiserver (the local
 // control plane) holding 100 FrappeSites (defaulted as the webhook would), and with --sites N the
 // whole comparison is repeated after loading the cluster up to N sites: CPU per request and RSS at
-// 100 and at N sites in one run.
+// 100 and at N sites in one run. The candidate serves admission only (`--no-controller`, as a
+// replica that does not hold the Lease); --controller runs it as the Lease holder, controller
+// included (whose own cost bench:controller measures).
 //
-//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000]
+//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000 --controller]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     only: { type: 'string' },
     cluster: { type: 'boolean', default: false },
+    controller: { type: 'boolean', default: false },
     sites: { type: 'string' },
   },
 });
@@ -73,7 +76,13 @@ if (values.cluster) {
 const servers = {
   baseline: baselineServerCommand(PORT, cert),
   candidate: plane
-    ? serveCommand(PORT, cert, '--kubeconfig', plane.kubeconfig)
+    ? serveCommand(
+        PORT,
+        cert,
+        '--kubeconfig',
+        plane.kubeconfig,
+        ...(values.controller ? [] : ['--no-controller']),
+      )
     : offlineServeCommand(PORT, cert),
 };
 
@@ -155,7 +164,9 @@ const fmt = (x: number, digits = 0) => x.toFixed(digits).padStart(8);
 
 console.log(
   `admission benchmark: ${pairs} interleaved pairs × ${seconds}s, server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256` +
-    (plane ? `, candidate with informers on a real kube-apiserver` : ', candidate --offline'),
+    (plane
+      ? `, candidate with informers on a real kube-apiserver${values.controller ? ', controller on' : ', --no-controller'}`
+      : ', candidate --offline'),
 );
 
 type Medians = Record<'baseline' | 'candidate', Measure>;

@@ -12,15 +12,8 @@
 // tests the configuration's resourceVersion and each webhook's name.
 import type { Logger } from 'pino';
 import { KubeApiError, isConflict, isNotFound, type KubeHttp } from '../kube/kube-http.js';
-import {
-  caBundle,
-  expirySeconds,
-  planRenewal,
-  renew,
-  serialOf,
-  type CertificatePolicy,
-  type ServiceIdentity,
-} from './pki.js';
+import { caBundle, expirySeconds, planRenewal, renew, serialOf, type ServiceIdentity } from './pki.js';
+import type { CertificatePolicy } from './policy.js';
 import { requestedRenewal, secretFromSet, setFromSecret, storedBundle, type SecretObject } from './secret.js';
 
 export interface WebhookConfigurationNames {

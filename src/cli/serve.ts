@@ -14,12 +14,10 @@ import { UsageError, type CliIO } from './io.js';
 import { Registry } from 'prom-client';
 import { createAdmissionMetrics } from '../webhooks/metrics.js';
 import type { InformerClusterView, InformerOptions } from '../controller/informer-cluster-view.js';
-import { createController, type Controller } from '../controller/manager.js';
-import { createControllerMetrics } from '../controller/metrics.js';
-import { LeaderElector, leaderIdentity } from '../controller/leader-election.js';
-import { CertificateManager } from '../certificates/manager.js';
-import { createCertificateMetrics } from '../certificates/metrics.js';
-import { DEFAULT_POLICY, parseDuration } from '../certificates/pki.js';
+import type { Controller } from '../controller/manager.js';
+import type { LeaderElector } from '../controller/leader-election.js';
+import type { CertificateManager } from '../certificates/manager.js';
+import { DEFAULT_POLICY, parseDuration } from '../certificates/policy.js';
 import { waitForFiles } from '../certificates/wait-for-files.js';
 import { SERVE_FLAGS, serveHelp } from './serve-flags.js';
 
@@ -95,6 +93,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   let exit!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (exit = resolve));
   if ((withController || selfManaged) && cluster.informers) {
+    // Loaded only by a process that may lead: `--offline` and webhook-only replicas carry neither
+    // the controller nor node-forge (about 15 MiB of RSS).
+    const [
+      { createController },
+      { createControllerMetrics },
+      { LeaderElector, leaderIdentity },
+      { CertificateManager },
+      { createCertificateMetrics },
+    ] = await Promise.all([
+      import('../controller/manager.js'),
+      import('../controller/metrics.js'),
+      import('../controller/leader-election.js'),
+      import('../certificates/manager.js'),
+      import('../certificates/metrics.js'),
+    ]);
     const informers = cluster.informers;
     const controllerLogger = logger.child({ component: 'controller' });
     const identity = leaderIdentity();

@@ -8,16 +8,18 @@ import { connect, createServer } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import {
   caBundle,
-  DAY_MS,
-  DEFAULT_POLICY,
   issueServing,
   issueSet,
-  parseDuration,
   planRenewal,
   renew,
   serviceDnsNames,
-  type CertificatePolicy,
 } from '../../../src/certificates/pki.js';
+import {
+  DAY_MS,
+  DEFAULT_POLICY,
+  parseDuration,
+  type CertificatePolicy,
+} from '../../../src/certificates/policy.js';
 import {
   PREVIOUS_CA_UNTIL,
   RENEW_ANNOTATION,
