@@ -21,7 +21,7 @@ import { startNetnsPlane, type Deployment, type NetnsPlane, type Pod } from '../
 import { projectRoot } from '../../harness/paths.js';
 import { waitFor } from '../../harness/processes.js';
 import { chartDir } from '../../scripts/chart.js';
-import { caBundles, helmIn, siteJson, WEBHOOK_CONFIGURATIONS } from './chart-install.js';
+import { caBundles, installChart, siteJson, WEBHOOK_CONFIGURATIONS } from './chart-install.js';
 
 const RELEASE = 'fa';
 const NS = 'fa-system';
@@ -46,14 +46,7 @@ beforeAll(async () => {
   np = await startNetnsPlane({ prefix: 'fa-cm', subnet: '10.214.0' });
   const address = np.addresses[0]!;
   await installCrds(np.plane, await certManagerCrds());
-  await helmIn(np, [
-    'install',
-    RELEASE,
-    chartDir(),
-    `--namespace=${NS}`,
-    '--create-namespace',
-    '--set=controller.enabled=false',
-  ]);
+  await installChart(np, { name: RELEASE, namespace: NS, chart: chartDir() });
   cm = certManagerPlayer(np.kubectl, join(np.dir, 'cert-manager'));
   await cm.issueAll(NS);
   await cm.injectCA(CONFIGURATIONS);

@@ -13,7 +13,7 @@ import { startNetnsPlane, type Deployment, type NetnsPlane, type Pod } from '../
 import { projectRoot } from '../../harness/paths.js';
 import { waitFor } from '../../harness/processes.js';
 import { chartDir } from '../../scripts/chart.js';
-import { caBundles, helmIn, siteJson } from './chart-install.js';
+import { caBundles, installChart, siteJson } from './chart-install.js';
 
 const RELEASE = 'fa';
 const NS = 'fa-system';
@@ -47,14 +47,8 @@ const pemCount = (b64: string) =>
 beforeAll(async () => {
   np = await startNetnsPlane({ prefix: 'fa-certs', subnet: '10.213.0' });
   const address = np.addresses[0]!;
-  await helmIn(np, [
-    'install',
-    RELEASE,
-    chartDir(),
-    `--namespace=${NS}`,
-    '--create-namespace',
-    '--set=certificates.mode=self-managed',
-    '--set=controller.enabled=false',
+  await installChart(np, { name: RELEASE, namespace: NS, chart: chartDir() }, [
+    'certificates.mode=self-managed',
   ]);
   await np.must(['create', 'namespace', 'erp']);
   await np.setEndpoints({ name: FULLNAME, namespace: NS, port: 9443 }, [{ address, ready: true }]);

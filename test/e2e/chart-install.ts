@@ -13,6 +13,22 @@ export async function helmIn(np: NetnsPlane, args: string[]): Promise<string> {
   return result.stdout;
 }
 
+/** `helm install` of `chart` (webhooks only: the controller is off) with `--set` values. */
+export const installChart = (
+  np: NetnsPlane,
+  release: { name: string; namespace: string; chart: string },
+  set: string[] = [],
+) =>
+  helmIn(np, [
+    'install',
+    release.name,
+    release.chart,
+    `--namespace=${release.namespace}`,
+    '--create-namespace',
+    '--set=controller.enabled=false',
+    ...set.map((value) => `--set=${value}`),
+  ]);
+
 /** Every webhook's caBundle ('' when unset), mutating then validating. */
 export async function caBundles(np: NetnsPlane, name: string): Promise<string[]> {
   const lists = await Promise.all(

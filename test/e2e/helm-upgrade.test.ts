@@ -22,7 +22,7 @@ import { startNetnsPlane, type Deployment, type NetnsPlane, type Pod } from '../
 import { projectRoot } from '../../harness/paths.js';
 import { waitFor } from '../../harness/processes.js';
 import { chartDir } from '../../scripts/chart.js';
-import { caBundles, helmIn, siteJson, WEBHOOK_CONFIGURATIONS } from './chart-install.js';
+import { caBundles, helmIn, installChart, siteJson, WEBHOOK_CONFIGURATIONS } from './chart-install.js';
 
 /**
  * The previous release: the chart as first regenerated after the databaseUser default (the chart's
@@ -83,14 +83,11 @@ beforeAll(async () => {
     startNetnsPlane({ prefix: 'fa-up', subnet: '10.215.0', addressCount: 2 }),
   ]);
   await installCrds(np.plane, await certManagerCrds());
-  await helmIn(np, [
-    'install',
-    RELEASE,
-    join(previous, 'charts', 'frappe-admission'),
-    `--namespace=${NS}`,
-    '--create-namespace',
-    '--set=controller.enabled=false',
-  ]);
+  await installChart(np, {
+    name: RELEASE,
+    namespace: NS,
+    chart: join(previous, 'charts', 'frappe-admission'),
+  });
   const cm = certManagerPlayer(np.kubectl, join(np.dir, 'cert-manager'));
   await cm.issueAll(NS);
   await cm.injectCA(WEBHOOK_CONFIGURATIONS.map((kind) => ({ kind, name: FULLNAME })));

@@ -33,6 +33,7 @@ import { serviceAccountKubeconfig, serviceAccountUser } from '../../harness/serv
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { helmTemplate } from '../../scripts/chart.js';
 import { parseObjects, serveArgs, type K8sObject } from '../install/render.js';
+import { WEBHOOK_CONFIGURATIONS } from './chart-install.js';
 
 const RELEASE = 'fa';
 const NS = 'fa-system';
@@ -411,7 +412,7 @@ async function scenario(
       const caBundle = secret.data['ca.crt'] as string;
       await step('caBundle patched into both configurations', async () => {
         const bundles = await Promise.all(
-          ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration'].map(async (kind) =>
+          WEBHOOK_CONFIGURATIONS.map(async (kind) =>
             ((await getJSON(kind, FULLNAME)).webhooks as Loose[]).map((w) => w.clientConfig.caBundle),
           ),
         );

@@ -20,9 +20,10 @@ import {
   adminSecret,
   databasePasswordSecret,
   dedicatedRootSecret,
-  initPasswordRefs,
+  initPasswords,
   initSecret,
-  type SecretKeyRef,
+  readsCopies,
+  type InitPasswords,
 } from './secrets.js';
 
 export type { DatabaseEndpoint } from './database.js';
@@ -51,8 +52,8 @@ export interface SiteChildren {
   dedicatedRootSecret(password: string): Child | undefined; // `<s>-mariadb-root` (dedicated only), key `password`
   /** `<s>-admin` when adminPasswordSecretRef is the default one, else undefined (the user's Secret is theirs). */
   adminSecret(password: string): Child | undefined;
-  /** The Secrets the init Job reads the passwords from: the site's own, or `<s>-init` copies when the admin Secret lives in a shared namespace (a Job's secretKeyRef cannot reach it). */
-  initPasswords: { dbPassword: SecretKeyRef; adminPassword: SecretKeyRef };
+  /** Where the passwords live, and what the init Job reads: the site's own Secrets, or `<s>-init` copies when the admin Secret lives in a shared namespace (a Job's secretKeyRef cannot reach it). */
+  initPasswords: InitPasswords;
   /** `<s>-init` Secret with copies of the db and admin passwords (keys `db-password`, `admin-password`), when initPasswords points at it; undefined otherwise. */
   initSecret: ((values: { dbPassword: string; adminPassword: string }) => Child) | undefined;
   /** Job `<s>-init`: `bench new-site` with --no-setup-db. */
@@ -73,14 +74,14 @@ export function desiredSiteChildren(
   const context = siteContext(site, bench);
   // A Route replaces the Ingress where the cluster serves the Route API and routeConfig asks for one.
   const route = options.routeApiInstalled && wantsRoute(context);
-  const passwords = initPasswordRefs(context);
+  const passwords = initPasswords(context);
   return {
     database: databaseObjects(context),
     databasePasswordSecret: (password) => databasePasswordSecret(context, password),
     dedicatedRootSecret: (password) => dedicatedRootSecret(context, password),
     adminSecret: (password) => adminSecret(context, password),
-    initPasswords: { dbPassword: passwords.dbPassword, adminPassword: passwords.adminPassword },
-    initSecret: passwords.copied ? (values) => initSecret(context, values) : undefined,
+    initPasswords: passwords,
+    initSecret: readsCopies(passwords) ? (values) => initSecret(context, values) : undefined,
     initJob: initJob(context, options.jobTTLSeconds),
     dropJob: dropJob(context, options.jobTTLSeconds),
     ingress: route

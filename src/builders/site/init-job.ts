@@ -5,7 +5,7 @@ import type { SiteContext } from './context.js';
 import { databaseAccount, databaseConfig, databaseEndpoint, databaseName } from './database.js';
 import { secretEnv, siteJob, type EnvVar } from './job.js';
 import { scriptText } from './scripts.js';
-import { initPasswordRefs } from './secrets.js';
+import { initPasswords } from './secrets.js';
 
 /** Installing ERPNext and its apps takes minutes; a stuck install is cut off after an hour. */
 export const INIT_DEADLINE_SECONDS = 3600;
@@ -13,7 +13,7 @@ export const INIT_BACKOFF_LIMIT = 3;
 
 export function initJob(context: SiteContext, jobTTLSeconds: number): Child {
   const { names, site } = context;
-  const passwords = initPasswordRefs(context);
+  const passwords = initPasswords(context).job;
   return siteJob(context, {
     name: names.initJob,
     component: 'init',

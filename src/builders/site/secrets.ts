@@ -59,10 +59,22 @@ export function adminSecret(context: SiteContext, password: string): Child | und
   );
 }
 
-/** A key of a Secret in the site's namespace, as a Job's secretKeyRef names it. */
+/** A key of a Secret, as a Job's secretKeyRef names it (in the Job's namespace). */
 export interface SecretKeyRef {
   name: string;
   key: string;
+}
+
+/** A key of a Secret in any namespace: where a password lives. */
+export interface SecretSource extends SecretKeyRef {
+  namespace: string;
+}
+
+export interface InitPasswords {
+  /** Where the database and Administrator passwords live. */
+  sources: { dbPassword: SecretSource; adminPassword: SecretSource };
+  /** What the init Job reads: the sources themselves, or the `<s>-init` copies of them. */
+  job: { dbPassword: SecretKeyRef; adminPassword: SecretKeyRef };
 }
 
 /**
@@ -71,27 +83,32 @@ export interface SecretKeyRef {
  * reconciler writes and removes once the site exists, when it lives in a shared namespace (which
  * a Job's secretKeyRef cannot reach).
  */
-export function initPasswordRefs(context: SiteContext): {
-  dbPassword: SecretKeyRef;
-  adminPassword: SecretKeyRef;
-  copied: boolean;
-} {
+export function initPasswords(context: SiteContext): InitPasswords {
+  const { names, namespace } = context;
   const ref = context.site.spec.adminPasswordSecretRef ?? {};
-  if (!ref.namespace || ref.namespace === context.namespace) {
-    return {
-      dbPassword: { name: context.names.databasePasswordSecret, key: PASSWORD_KEY },
-      adminPassword: { name: ref.name || context.names.adminSecret, key: ref.key || PASSWORD_KEY },
-      copied: false,
-    };
-  }
+  const sources = {
+    dbPassword: { namespace, name: names.databasePasswordSecret, key: PASSWORD_KEY },
+    adminPassword: {
+      namespace: ref.namespace || namespace,
+      name: ref.name || names.adminSecret,
+      key: ref.key || PASSWORD_KEY,
+    },
+  };
+  if (sources.adminPassword.namespace === namespace) return { sources, job: sources };
   return {
-    dbPassword: { name: context.names.initSecret, key: INIT_SECRET_KEYS.dbPassword },
-    adminPassword: { name: context.names.initSecret, key: INIT_SECRET_KEYS.adminPassword },
-    copied: true,
+    sources,
+    job: {
+      dbPassword: { name: names.initSecret, key: INIT_SECRET_KEYS.dbPassword },
+      adminPassword: { name: names.initSecret, key: INIT_SECRET_KEYS.adminPassword },
+    },
   };
 }
 
-/** `<s>-init`: the copies of the passwords, when initPasswordRefs says the Job reads copies. */
+/** Whether the init Job reads `<s>-init` copies (the admin Secret lives in another namespace). */
+export const readsCopies = (passwords: InitPasswords) =>
+  passwords.sources.adminPassword.namespace !== passwords.sources.dbPassword.namespace;
+
+/** `<s>-init`: the copies of the passwords, when the Job reads copies (readsCopies). */
 export function initSecret(
   context: SiteContext,
   values: { dbPassword: string; adminPassword: string },

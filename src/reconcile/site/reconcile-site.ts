@@ -6,6 +6,7 @@ import type { FrappeBench } from '../../api/frappe-bench.js';
 import { SITE_CLEANUP_FINALIZER, type FrappeSite } from '../../api/frappe-site.js';
 import type { Child } from '../../builders/child.js';
 import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
+import type { SecretSource } from '../../builders/site/secrets.js';
 import { resourceTypeOf, type ChildKind } from '../../kube/resources.js';
 import { actOnJobRetry, applyChildren, pruneChildren } from '../children.js';
 import { conditionTime, nextConditions, summaryConditions, type ConditionInput } from '../conditions.js';
@@ -236,7 +237,7 @@ async function provisionDatabase(
 }
 
 /** One key of a Secret, read when needed. */
-const secretValue = async (namespace: string, name: string, key: string, context: ReconcileContext) =>
+const secretValue = async ({ namespace, name, key }: SecretSource, context: ReconcileContext) =>
   secretKey(await readSecret(namespace, name, context), key);
 
 /**
@@ -250,40 +251,28 @@ async function initPasswords(
   jobExists: boolean,
   context: ReconcileContext,
 ): Promise<Child[] | undefined> {
-  const namespace = site.metadata.namespace ?? '';
-  const ref = site.spec.adminPasswordSecretRef ?? {};
+  const { sources } = built.initPasswords;
   const missing = () => {
+    const { name, key } = sources.adminPassword;
     context.events.record(
       site,
       'Warning',
       'SecretMissing',
       'CreateInitJob',
-      `the admin password Secret ${ref.name ?? ''} (key ${ref.key ?? 'password'}) is missing`,
+      `the admin password Secret ${name} (key ${key}) is missing`,
     );
     return undefined;
   };
   if (!built.initSecret) {
     // The generated `<s>-admin` exists (ensureSecrets); a Secret the user named is checked once,
     // before the Job is created (a Job whose Secret is missing would wait without a word).
-    const { adminPassword } = built.initPasswords;
     if (jobExists || built.adminSecret('')) return [];
-    const present = secretKey(await readSecret(namespace, adminPassword.name, context), adminPassword.key);
-    return present === undefined ? missing() : [];
+    return (await secretValue(sources.adminPassword, context)) === undefined ? missing() : [];
   }
   const shape = built.initSecret({ dbPassword: '', adminPassword: '' });
-  if (context.children.get('Secret', namespace, shape.metadata.name)) return [shape];
-  const dbPassword = await secretValue(
-    namespace,
-    built.databasePasswordSecret('').metadata.name,
-    'password',
-    context,
-  );
-  const adminPassword = await secretValue(
-    ref.namespace || namespace,
-    ref.name ?? '',
-    ref.key ?? 'password',
-    context,
-  );
+  if (context.children.get('Secret', sources.dbPassword.namespace, shape.metadata.name)) return [shape];
+  const dbPassword = await secretValue(sources.dbPassword, context);
+  const adminPassword = await secretValue(sources.adminPassword, context);
   if (dbPassword === undefined || adminPassword === undefined) return missing();
   await context.writes.createIfAbsent(built.initSecret({ dbPassword, adminPassword }));
   return [shape];

@@ -290,20 +290,25 @@ describe('secrets', () => {
   it('init passwords: read from the site Secrets, no copy, when the admin Secret is in its namespace', () => {
     const own = build(site());
     expect(own.initSecret).toBeUndefined();
-    expect(own.initPasswords).toEqual({
-      dbPassword: { name: 'shop-db-password', key: 'password' },
-      adminPassword: { name: 'shop-admin', key: 'password' },
+    expect(own.initPasswords.job).toEqual({
+      dbPassword: { namespace: 'team-a', name: 'shop-db-password', key: 'password' },
+      adminPassword: { namespace: 'team-a', name: 'shop-admin', key: 'password' },
     });
     const named = build(site({ adminPasswordSecretRef: { name: 'mine', namespace: 'team-a', key: 'pw' } }));
     expect(named.initSecret).toBeUndefined();
-    expect(named.initPasswords.adminPassword).toEqual({ name: 'mine', key: 'pw' });
+    expect(named.initPasswords.job.adminPassword).toMatchObject({ name: 'mine', key: 'pw' });
   });
 
   it('init secret: owned copies under db-password and admin-password when the admin Secret is shared', () => {
     const shared = build(site({ adminPasswordSecretRef: { name: 'admin', namespace: 'shared', key: 'pw' } }));
-    expect(shared.initPasswords).toEqual({
+    expect(shared.initPasswords.job).toEqual({
       dbPassword: { name: 'shop-init', key: 'db-password' },
       adminPassword: { name: 'shop-init', key: 'admin-password' },
+    });
+    expect(shared.initPasswords.sources.adminPassword).toEqual({
+      namespace: 'shared',
+      name: 'admin',
+      key: 'pw',
     });
     const init = shared.initSecret!({ dbPassword: 'd', adminPassword: 'a' });
     expect(init.metadata.name).toBe('shop-init');
