@@ -93,25 +93,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   let exit!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (exit = resolve));
   if ((withController || selfManaged) && cluster.informers) {
-    // Loaded only by a process that may lead: `--offline` and webhook-only replicas carry neither
-    // the controller nor node-forge (about 15 MiB of RSS).
-    const [
-      { createController },
-      { createControllerMetrics },
-      { LeaderElector, leaderIdentity },
-      { CertificateManager },
-      { createCertificateMetrics },
-    ] = await Promise.all([
-      import('../controller/manager.js'),
-      import('../controller/metrics.js'),
-      import('../controller/leader-election.js'),
-      import('../certificates/manager.js'),
-      import('../certificates/metrics.js'),
-    ]);
+    // Loaded only by a process that may lead, and only what it will run: `--offline` and
+    // webhook-only replicas carry neither the controller (with the MariaDB driver) nor node-forge.
+    const { LeaderElector, leaderIdentity } = await import('../controller/leader-election.js');
     const informers = cluster.informers;
     const controllerLogger = logger.child({ component: 'controller' });
     const identity = leaderIdentity();
-    if (withController)
+    if (withController) {
+      const [{ createController }, { createControllerMetrics }] = await Promise.all([
+        import('../controller/manager.js'),
+        import('../controller/metrics.js'),
+      ]);
       controller = createController({
         http: informers.http,
         cluster: () => informers,
@@ -123,9 +115,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         identity,
         concurrency,
       });
+    }
     const running = controller;
     let certificates: CertificateManager | undefined;
     if (selfManaged) {
+      const [{ CertificateManager }, { createCertificateMetrics }] = await Promise.all([
+        import('../certificates/manager.js'),
+        import('../certificates/metrics.js'),
+      ]);
       const certificateMetrics = createCertificateMetrics(registry);
       certificates = new CertificateManager({
         ...selfManaged,
