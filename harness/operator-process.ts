@@ -4,6 +4,7 @@
 // stopped gracefully or killed with SIGKILL.
 import { readFile } from 'node:fs/promises';
 import { freePort } from './control-plane.js';
+import { chartMemoryLimitBytes, underMemoryLimit } from './memory-limit.js';
 import { builtCli } from './paths.js';
 import { issueCertificate, type CertificateFiles } from './pki.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
@@ -14,6 +15,8 @@ export interface OperatorProcess {
   /** The identity it elects with (its POD_NAME). */
   name: string;
   metrics(): Promise<string>;
+  /** The memory limit it runs under (the chart's), or why it runs without one. */
+  memoryLimit: { bytes: number; unlimited?: string };
   /** SIGTERM: releases the Lease and drains. */
   stop(): Promise<void>;
   /** SIGKILL: no cleanup at all, as a node failure or OOM kill. */
@@ -40,10 +43,11 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
   });
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
-  const server = startProcess(
-    `operator-${options.name}`,
-    process.execPath,
+  // Under the chart's memory limit, as in its pod: V8 sizes its heap from it.
+  const limitBytes = chartMemoryLimitBytes();
+  const limited = underMemoryLimit(
     [
+      process.execPath,
       builtCli(),
       'serve',
       '--host',
@@ -64,9 +68,15 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
       options.leaseName,
       ...(options.extraArgs ?? []),
     ],
-    options.dir,
-    { ...process.env, POD_NAME: options.name },
+    limitBytes,
+    `operator-${process.pid}-${options.name}`,
   );
+  const [command, ...args] = limited.command as [string, ...string[]];
+  const server = startProcess(`operator-${options.name}`, command, args, options.dir, {
+    ...process.env,
+    POD_NAME: options.name,
+  });
+  server.child.once('exit', limited.release);
   const ca = await readFile(options.ca.cert);
   await waitFor(
     async () => (await get(`${url}/readyz`, ca)).status === 200,
@@ -77,6 +87,7 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
     process: server,
     name: options.name,
     metrics: async () => (await get(`${url}/metrics`, ca)).body,
+    memoryLimit: { bytes: limitBytes, ...(limited.unlimited ? { unlimited: limited.unlimited } : {}) },
     stop: () => server.stop(),
     kill: async () => {
       if (server.child.exitCode !== null) return;

@@ -3,7 +3,8 @@
 // wrk on core 1, warm-up, baseline and candidate interleaved in fresh processes (A B B A …),
 // server CPU time per request from /proc, latency percentiles at a fixed rate (half the
 // baseline's saturation), the median of the per-pair ratios; RSS of each server idle (ready, before
-// any request) and under load (its peak, VmHWM, after the runs).
+// any request) and under load (its peak, VmHWM, after the runs). Both run under the chart's memory
+// limit, as in a pod (V8 sizes its heap from it; harness/memory-limit.ts), unless --no-memory-limit.
 // With --cluster the candidate runs with informers on against a real kube-apiserver (the local
 // control plane) holding 100 FrappeSites (defaulted as the webhook would), and with --sites N the
 // whole comparison is repeated after loading the cluster up to N sites: CPU per request and RSS at
@@ -11,11 +12,12 @@
 // replica that does not hold the Lease); --controller runs it as the Lease holder, controller
 // included (whose own cost bench:controller measures).
 //
-//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000 --controller]
+//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000 --controller --no-memory-limit]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
+import { chartMemoryLimitBytes } from '../../harness/memory-limit.js';
 import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { defaultSite } from '../../src/defaults/site.js';
@@ -42,8 +44,12 @@ const { values } = parseArgs({
     cluster: { type: 'boolean', default: false },
     controller: { type: 'boolean', default: false },
     sites: { type: 'string' },
+    'no-memory-limit': { type: 'boolean', default: false },
   },
 });
+// Both servers run under the chart's memory limit, as in a pod (V8 sizes its heap from it), unless
+// --no-memory-limit: then V8 sizes the heap from the machine's memory.
+const MEMORY_LIMIT = values['no-memory-limit'] ? undefined : chartMemoryLimitBytes();
 const pairs = Number(values.pairs);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
@@ -134,6 +140,7 @@ async function measure(
     cpu: SERVER_CPU,
     readyUrl: `https://127.0.0.1:${PORT}/readyz`,
     readyTimeoutMs: 120_000,
+    ...(MEMORY_LIMIT ? { memoryLimit: { bytes: MEMORY_LIMIT, name: `bench-admission-${process.pid}` } } : {}),
   });
   try {
     await new Promise((r) => setTimeout(r, 500)); // settle after start-up (and the informers' lists)
@@ -166,7 +173,10 @@ console.log(
   `admission benchmark: ${pairs} interleaved pairs × ${seconds}s, server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256` +
     (plane
       ? `, candidate with informers on a real kube-apiserver${values.controller ? ', controller on' : ', --no-controller'}`
-      : ', candidate --offline'),
+      : ', candidate --offline') +
+    (MEMORY_LIMIT
+      ? `; both under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, as in a pod`
+      : '; no memory limit (V8 sizes its heap from the machine)'),
 );
 
 type Medians = Record<'baseline' | 'candidate', Measure>;

@@ -10,7 +10,11 @@
 // - reconciles per second (frappe_operator_reconciliation_total);
 // - the floor measured in the same run, operator stopped: the same benches and sites created the
 //   same way in fresh namespaces, then as many objects as the controller created (copies of its
-//   children, kind by kind) by a plain client at the same concurrency; convergence/floor (goal ≤ 1.5).
+//   children, kind by kind) by a plain client at the same concurrency; convergence/floor (goal ≤ 1.5);
+// - the write floor: the floor plus every other write the convergence made (the operator's status
+//   patches, Events, finalizer patches; the played kubelet's and operators' status patches),
+//   replayed by the plain client on the floor's copies (replay.ts); convergence/write floor is the
+//   controller's overhead over the API work the run needed.
 // Then time(N_max)/time(N_min) (goal ≤ 10 for 10× the sites) and the operator's RSS with --rss-sites
 // sites (created while it is stopped; RSS once its caches have synced, then while it works).
 //
@@ -30,6 +34,7 @@ import { cpuSeconds, rssMiB } from '../lib/process.js';
 import { AuditReader, breakdown, creations, isLease, type AuditEvent } from './audit.js';
 import { countByResource, floorObjects, resourceLabel } from './floor.js';
 import { Observer } from './observer.js';
+import { replayItems, replayedWrites, writeLabel } from './replay.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +59,8 @@ const RSS_SITES = Number(values['rss-sites']);
 const RSS_MINUTES = Number(values['rss-minutes']);
 const SITES_PER_BENCH = 10;
 const OPERATOR_AGENT = 'frappe-admission';
+/** The user agent of the played kubelet, KEDA and mariadb-operator. */
+const PLAYER_AGENT = 'frappe-admission-tests';
 const MANAGED_SELECTOR = `labelSelector=${encodeURIComponent(`${LABELS.managedBy}=${MANAGED_BY}`)}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -258,6 +265,8 @@ function showObjects(events: AuditEvent[], max = 15): void {
 interface ScenarioResult {
   converge: number;
   floor: number;
+  /** The floor plus every other write of the convergence (operator and players), replayed. */
+  writeFloor: number;
   writes: number;
   restWrites: number;
   peakRss: number;
@@ -281,10 +290,11 @@ try {
   });
   await installForeignCrds(kubectl, [...KEDA_KINDS, ...MARIADB_KINDS]);
   const webhook = await startWebhookProcess(plane, { extraArgs: ['--no-controller'] });
-  const kubelet = playKubelet(kubeHttp(loadKubeConfig(plane.kubeconfig), 'frappe-admission-tests'), []);
+  const kubelet = playKubelet(kubeHttp(loadKubeConfig(plane.kubeconfig), PLAYER_AGENT), []);
   const observer = new Observer(http);
   await observer.start();
   const audit = new AuditReader(plane.auditLog as string, OPERATOR_AGENT);
+  const playerAudit = new AuditReader(plane.auditLog as string, PLAYER_AGENT);
   log(
     `controller benchmark: sites ${SITE_COUNTS.join(', ')} (${SITES_PER_BENCH} per bench, a bench per namespace), ` +
       `${CONCURRENCY} creates at a time, ${ROUNDS} round(s), settle ${SETTLE_S} s, rest ${REST_S} s; ` +
@@ -321,6 +331,7 @@ try {
     log(`\n== ${sites} sites on ${benches} benches, round ${round + 1}`);
 
     await audit.skip();
+    await playerAudit.skip();
     operator = await startOperator();
     const pid = operator.process.child.pid as number;
     const rss = new RssSampler(pid);
@@ -377,6 +388,9 @@ try {
     await audit.read();
     const convergeEvents = [...audit.events];
     audit.events.length = 0;
+    await playerAudit.read();
+    const playerEvents = [...playerAudit.events];
+    playerAudit.events.length = 0;
     const counts = observer.childCounts(nsSet);
     let children = 0;
     for (const n of counts.values()) children += n;
@@ -430,9 +444,20 @@ try {
       `  at rest: ${reconcilesRest} reconciles, operator CPU ${f1(cpuSeconds(pid) - cpuRest0)} s over ${REST_S} s`,
     );
     const restRss = rss.sample();
+    const { memoryLimit } = operator;
     log(
       `  operator RSS: idle before ${f1(idleRss)} MiB, peak during convergence ${f1(peakConverge)} MiB, ` +
-        `at rest ${f1(restRss)} MiB (peak at rest ${f1(rss.peak)} MiB)`,
+        `at rest ${f1(restRss)} MiB (peak at rest ${f1(rss.peak)} MiB); ` +
+        (memoryLimit.unlimited
+          ? `NO memory limit (${memoryLimit.unlimited}): V8 sized its heap from the machine's memory`
+          : `under the chart's memory limit of ${f1(memoryLimit.bytes / 1048576)} MiB, as in its pod`),
+    );
+    // Where the resident memory is: live heap, what V8 holds for it, and memory outside the heap.
+    const restMetrics = await operator.metrics();
+    const mib = (name: string) => f1(total(restMetrics, name) / 1048576);
+    log(
+      `  operator heap at rest: used ${mib('nodejs_heap_size_used_bytes')} MiB of ${mib('nodejs_heap_size_total_bytes')} MiB, ` +
+        `external ${mib('nodejs_external_memory_bytes')} MiB`,
     );
     rss.stop();
     await operator.stop();
@@ -457,11 +482,32 @@ try {
           : ''),
     );
     log(`  convergence/floor: ${(converge / floor).toFixed(2)} (goal ≤ 1.5)`);
+    // The second floor: the creates floor plus every other write of the convergence, replayed.
+    const others = replayedWrites([...convergeEvents, ...playerEvents]);
+    const replay = await replayItems(http, others, (n) => `f${n}`);
+    const replayed = await createAll(http, replay);
+    const writeFloor = floor + replayed.seconds;
+    const byLabel = new Map<string, number>();
+    for (const e of others) byLabel.set(writeLabel(e), (byLabel.get(writeLabel(e)) ?? 0) + 1);
+    log(
+      `  write floor: + ${replay.length} other writes of the convergence replayed on the copies ${f1(replayed.seconds)} s ` +
+        `= ${f1(writeFloor)} s (${[...byLabel]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})` +
+        (replayed.failures.length
+          ? `; ${replayed.failures.length} failed, e.g. ${replayed.failures[0]}`
+          : ''),
+    );
+    log(
+      `  convergence/write floor: ${(converge / writeFloor).toFixed(2)} (the controller's overhead over the API work)`,
+    );
     const cleanup = await deleteNamespaces(http, [...namespaces, ...floorNamespaces]);
     log(`  (namespaces deleted in ${f1(cleanup)} s)`);
     return {
       converge,
       floor,
+      writeFloor,
       writes: writesOf(convergeEvents).length,
       restWrites: writesOf(restEvents).length,
       peakRss: peakConverge,
@@ -483,7 +529,8 @@ try {
     const m = (f: (r: ScenarioResult) => number) => median(rs.map(f));
     log(
       `${String(sites).padStart(6)} sites: converge ${f1(m((r) => r.converge))} s, floor ${f1(m((r) => r.floor))} s, ` +
-        `ratio ${m((r) => r.converge / r.floor).toFixed(2)} (goal ≤ 1.5); writes ${m((r) => r.writes)}, ` +
+        `ratio ${m((r) => r.converge / r.floor).toFixed(2)} (goal ≤ 1.5); write floor ${f1(m((r) => r.writeFloor))} s, ` +
+        `ratio ${m((r) => r.converge / r.writeFloor).toFixed(2)}; writes ${m((r) => r.writes)}, ` +
         `at rest ${m((r) => r.restWrites)} (goal 0); reconciles ${f1(m((r) => r.reconcilesPerSecond))}/s; ` +
         `RSS peak ${f1(m((r) => r.peakRss))} MiB, at rest ${f1(m((r) => r.restRss))} MiB (goal ≤ 200 MB)`,
     );

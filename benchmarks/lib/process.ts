@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
+import { underMemoryLimit } from '../../harness/memory-limit.js';
 import { builtCli } from '../../harness/paths.js';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -56,13 +57,27 @@ export interface ServerProcess {
 /** Starts `command` (optionally pinned with taskset to `cpu`) and waits until `readyUrl` answers 200. */
 export async function startServer(
   command: string[],
-  options: { cpu?: number; readyUrl: string; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number },
+  options: {
+    cpu?: number;
+    readyUrl: string;
+    env?: NodeJS.ProcessEnv;
+    readyTimeoutMs?: number;
+    /** Runs the server in a memory cgroup of this many bytes (harness/memory-limit.ts), as in a pod. */
+    memoryLimit?: { bytes: number; name: string };
+  },
 ): Promise<ServerProcess> {
-  const argv = options.cpu === undefined ? command : ['taskset', '-c', String(options.cpu), ...command];
+  const limited = options.memoryLimit
+    ? underMemoryLimit(command, options.memoryLimit.bytes, options.memoryLimit.name)
+    : undefined;
+  if (limited?.unlimited) throw new Error(`cannot run under a memory limit: ${limited.unlimited}`);
+  const limitedCommand = limited?.command ?? command;
+  const argv =
+    options.cpu === undefined ? limitedCommand : ['taskset', '-c', String(options.cpu), ...limitedCommand];
   const child = spawn(argv[0] as string, argv.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: options.env ?? process.env,
   });
+  if (limited) child.once('exit', limited.release);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);

@@ -1,0 +1,75 @@
+// Running a process under a memory limit, as the kubelet runs a container with
+// `resources.limits.memory`: in a memory cgroup of its own. Node reads the limit at start
+// (libuv's uv_get_constrained_memory) and sizes V8's heap from it, so a process run this way keeps
+// the heap it keeps in its pod; without it, V8 sizes the heap from the machine's whole memory
+// (24 GiB here: a 4 GiB old-generation limit, which it grows into lazily) and RSS says little about
+// the pod. Needs root and a cgroup filesystem with the memory controller (v2, or v1 as here).
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseQuantity } from '../src/api/quantity.js';
+import { projectRoot } from './paths.js';
+
+export interface LimitedCommand {
+  /** The command, wrapped so that it joins its cgroup before it execs. */
+  command: string[];
+  /** Why the command runs without a limit (no root, no memory cgroup); undefined when it has one. */
+  unlimited?: string;
+  /** Removes the cgroup once the process has exited (an empty cgroup is all that is left). */
+  release(): void;
+}
+
+/** The operator container's memory limit in the chart's values, in bytes. */
+export function chartMemoryLimitBytes(): number {
+  const values = parse(
+    readFileSync(join(projectRoot(), 'charts', 'frappe-admission', 'values.yaml'), 'utf8'),
+  ) as { resources?: { limits?: { memory?: unknown } } };
+  const bytes = parseQuantity(values.resources?.limits?.memory);
+  if (bytes === undefined)
+    throw new Error('charts/frappe-admission/values.yaml has no resources.limits.memory');
+  return bytes;
+}
+
+/** The cgroup directory and the files to write the limit and the process into, v2 first. */
+function cgroupFiles(name: string): { dir: string; limitFile: string; procsFile: string } | undefined {
+  const unified = '/sys/fs/cgroup';
+  const v2 = existsSync(join(unified, 'cgroup.controllers'))
+    ? readFileSync(join(unified, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('memory')
+    : false;
+  if (v2) {
+    const dir = join(unified, 'frappe-admission', name);
+    return { dir, limitFile: join(dir, 'memory.max'), procsFile: join(dir, 'cgroup.procs') };
+  }
+  if (existsSync(join(unified, 'memory', 'memory.limit_in_bytes'))) {
+    const dir = join(unified, 'memory', 'frappe-admission', name);
+    return { dir, limitFile: join(dir, 'memory.limit_in_bytes'), procsFile: join(dir, 'cgroup.procs') };
+  }
+  return undefined;
+}
+
+/**
+ * `command` in a memory cgroup named `name` (one per process: processes that share a name share
+ * the limit) limited to `bytes`. When no cgroup can be made, the command as it is, and why.
+ */
+export function underMemoryLimit(command: string[], bytes: number, name: string): LimitedCommand {
+  const release = () => undefined;
+  const files = cgroupFiles(name);
+  if (!files) return { command, unlimited: 'no memory cgroup controller on this machine', release };
+  try {
+    mkdirSync(files.dir, { recursive: true });
+    writeFileSync(files.limitFile, String(bytes));
+  } catch (error) {
+    return { command, unlimited: `cannot make a memory cgroup: ${(error as Error).message}`, release };
+  }
+  return {
+    // The shell puts itself into the cgroup, then becomes the command (same pid, limit inherited).
+    command: ['sh', '-c', 'echo $$ > "$0" && exec "$@"', files.procsFile, ...command],
+    release: () => {
+      try {
+        rmdirSync(files.dir);
+      } catch {
+        // still in use or already gone
+      }
+    },
+  };
+}
