@@ -5,7 +5,7 @@
 // new set loads; a bad read keeps the last good value. What the files mean is the caller's `load`.
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 
 export interface WatchedFilesOptions<T> {
@@ -20,6 +20,17 @@ export interface WatchedFilesOptions<T> {
   pollIntervalMs?: number;
   /** Reads one file; fs/promises' readFile unless a test injects a slow or in-memory one. */
   readFile?: (path: string) => Promise<Buffer>;
+}
+
+/**
+ * Whether a change to `name` in a watched directory may change the files: one of them, or the
+ * kubelet's atomic writer at work (`..data`, `..data_tmp`, `..<timestamp>`); any name when the
+ * platform gives none. Other files there (a log beside the certificate, say) cost no read.
+ */
+export function concerns(name: string | Buffer | null, files: ReadonlySet<string>): boolean {
+  if (name === null) return true;
+  const text = name.toString();
+  return text.startsWith('..') || files.has(text);
 }
 
 export class WatchedFiles<T> {
@@ -42,7 +53,12 @@ export class WatchedFiles<T> {
     }
     this.current = contents;
     for (const directory of new Set(this.options.files.map((file) => dirname(file)))) {
-      const watcher = watch(directory, () => void this.check());
+      const names = new Set(
+        this.options.files.filter((file) => dirname(file) === directory).map((file) => basename(file)),
+      );
+      const watcher = watch(directory, (_event, name) => {
+        if (concerns(name, names)) void this.check();
+      });
       watcher.on('error', (error) =>
         this.options.logger?.warn({ err: error }, `${this.options.subject} directory watch failed; polling`),
       );

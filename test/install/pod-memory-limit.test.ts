@@ -16,8 +16,8 @@ async function memoryOf(command: string[]): Promise<{ constrained: number; heapL
   const script =
     "const v8 = require('node:v8');" +
     'console.log(JSON.stringify({ constrained: process.constrainedMemory(), heapLimit: v8.getHeapStatistics().heap_size_limit }))';
-  const [file, ...args] = [...command, '-e', script] as [string, ...string[]];
-  const { stdout } = await run(file, args);
+  const [file, ...args] = command;
+  const { stdout } = await run(file as string, [...args, '-e', script]);
   return JSON.parse(stdout) as { constrained: number; heapLimit: number };
 }
 

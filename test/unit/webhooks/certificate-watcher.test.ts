@@ -3,12 +3,13 @@
 // that read, not absorbed by it (issue 9: the `..data` rename of a Secret rotation landed during
 // the read its `..data_tmp` event had started, and nothing reloaded until the 10 s poll). Also
 // what a client CA file must hold.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { createCA, issueCertificate } from '../../../harness/pki.js';
 import { checkCABundle, CertificateWatcher, type KeyPair } from '../../../src/webhooks/certificates.js';
+import { concerns } from '../../../src/webhooks/watched-files.js';
 import { testCertificates } from '../../webhook/server-fixture.js';
 
 /** Files in memory; while held, a read takes the bytes at once but answers only on release. */
@@ -129,6 +130,38 @@ describe('CertificateWatcher.check() while a read is in flight', () => {
     } finally {
       watcher.stop();
     }
+  });
+});
+
+describe('what a change in a watched directory costs', () => {
+  it('a file beside the certificate (a log, say) causes no read; the kubelet swapping ..data does', async () => {
+    const { watcher, certReads, memory } = await startWatcher();
+    const dir = dirname(memory.files.keys().next().value as string);
+    try {
+      const before = certReads();
+      for (let i = 0; i < 20; i++) await appendFile(join(dir, 'operator.log'), `line ${i}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(certReads()).toBe(before);
+      await writeFile(join(dir, '..data'), 'swap');
+      await vi.waitFor(() => expect(certReads()).toBeGreaterThan(before), { timeout: 2000 });
+    } finally {
+      watcher.stop();
+    }
+  });
+
+  it('concerns the watched files, the atomic writer and an unnamed event, nothing else', () => {
+    const files = new Set(['tls.crt', 'tls.key']);
+    expect(
+      ['tls.crt', 'tls.key', '..data', '..data_tmp', '..2026_12_02_13_00_00.123', null].map((n) =>
+        concerns(n, files),
+      ),
+    ).toEqual([true, true, true, true, true, true]);
+    expect(['audit.log', 'tls.crt.swp', 'ca.crt', '.data'].map((n) => concerns(n, files))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
