@@ -1,10 +1,12 @@
-// Regenerates crds/, docs/rules.md, the generated sections of docs/configuration.md and the
-// `config` section of the chart's values.schema.json (`npm run crds`, `npm run docs`). Files that
+// Regenerates crds/, the webhooks' schema validators (src/api/schema-validators.generated.ts),
+// docs/rules.md, the generated sections of docs/configuration.md and the `config` section of the
+// chart's values.schema.json (`npm run crds`, `npm run docs`). Files that
 // prettier checks are written as prettier formats them. With --check it writes nothing and exits 1
 // when a file is stale. Run from the repository root.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { format, getFileInfo, resolveConfig } from 'prettier';
 import { renderCrdsYaml } from '../src/api/crd-yaml.js';
+import { renderValidatorModule } from '../src/api/validator-code.js';
 import { staticClusterView } from '../src/api/static-cluster-view.js';
 import { operatorConfig } from '../src/defaults/config.js';
 import { admissionContext } from '../src/admission/context.js';
@@ -37,6 +39,7 @@ export async function generatedFiles(): Promise<{ path: string; text: string }[]
   );
   const files = [
     ...renderCrdsYaml().map(({ file, yaml }) => ({ path: `crds/${file}`, text: yaml })),
+    { path: 'src/api/schema-validators.generated.ts', text: renderValidatorModule() },
     { path: 'docs/rules.md', text: renderRulesDoc(outcomes) },
     ...partly,
   ];

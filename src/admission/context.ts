@@ -1,7 +1,7 @@
 // What a decision reads besides the request: the cluster view, the operator's configuration and
 // the schema validators, compiled once per process and shared by every decision.
 import type { ClusterView } from '../api/cluster.js';
-import { buildSchemaValidators, type SchemaValidators } from '../api/validation.js';
+import { schemaValidators, type SchemaValidators } from '../api/validation.js';
 import type { OperatorConfig } from '../defaults/config.js';
 
 export interface AdmissionContext {
@@ -13,5 +13,5 @@ export interface AdmissionContext {
 
 /** The context every decision needs; schema validators are compiled here, once. */
 export function admissionContext(view: ClusterView, config: OperatorConfig): AdmissionContext {
-  return { view, config, schemas: buildSchemaValidators() };
+  return { view, config, schemas: schemaValidators() };
 }

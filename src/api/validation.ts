@@ -1,18 +1,26 @@
-// Schema validation of whole objects with ajv, from the same structural schemas as the CRDs.
-// Closed schemas: an unknown field is an error here (the API server would prune it silently).
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { KINDS, rootSchema } from './crds.js';
+// Schema validation of whole objects, against the same structural schemas as the CRDs, closed: an
+// unknown field is an error here (the API server would prune it silently). The validators are ajv's,
+// generated ahead of time (src/api/validator-code.ts), so no process compiles them.
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ADMISSION_REVIEW_ENVELOPE } from './admission-review-schema.js';
 import { QUANTITY_PATTERN } from './common.js';
-import { closeSchema } from './openapi.js';
+import * as GENERATED from './schema-validators.generated.js';
 import type { FieldError } from './admission-types.js';
 
-export type SchemaValidators = Record<string, ValidateFunction>;
+export type SchemaValidators = Readonly<Record<string, ValidateFunction>>;
 
-export function buildSchemaValidators(): SchemaValidators {
-  // verbose: errors carry the offending value, so a message can show it (only on the error path).
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true });
-  return Object.fromEntries(KINDS.map((info) => [info.kind, ajv.compile(closeSchema(rootSchema(info)))]));
+const { [ADMISSION_REVIEW_ENVELOPE]: envelope, ...kinds } = GENERATED as unknown as Record<
+  string,
+  ValidateFunction
+>;
+
+/** The validator of each kind (errors carry the offending value, so a message can show it). */
+export function schemaValidators(): SchemaValidators {
+  return kinds;
 }
+
+/** The AdmissionReview envelope's validator (admission-review-schema.ts). */
+export const admissionReviewEnvelope = envelope as ValidateFunction;
 
 /** `/spec/apps/0/name` → `spec.apps[0].name` */
 export function fieldPath(pointer: string, child?: string): string {

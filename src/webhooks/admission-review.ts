@@ -1,11 +1,10 @@
 // The admission.k8s.io/v1 AdmissionReview envelope: a strict check of the parts this server
 // reads (own ajv, never fastify's coercing one), the request as the rules engine sees it, and
 // the response constructors. The custom resource inside is validated by the engine, not here.
-import { Ajv } from 'ajv';
+import { ADMISSION_API_VERSION } from '../api/admission-review-schema.js';
+import { admissionReviewEnvelope } from '../api/validation.js';
 import { denialMessage, formatWarning } from '../admission/messages.js';
 import type { AdmissionInput, Decision, FieldError, Operation } from '../api/admission-types.js';
-
-export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
 export interface AdmissionRequest {
   uid: string;
@@ -63,37 +62,9 @@ export interface AdmissionResponse {
   warnings?: string[];
 }
 
-const envelopeSchema = {
-  type: 'object',
-  required: ['apiVersion', 'kind', 'request'],
-  properties: {
-    apiVersion: { const: ADMISSION_API_VERSION },
-    kind: { const: 'AdmissionReview' },
-    request: {
-      type: 'object',
-      required: ['uid', 'kind', 'operation'],
-      properties: {
-        uid: { type: 'string', minLength: 1, maxLength: 128 },
-        kind: {
-          type: 'object',
-          required: ['kind'],
-          properties: { group: { type: 'string' }, version: { type: 'string' }, kind: { type: 'string' } },
-        },
-        operation: { enum: ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] },
-        namespace: { type: 'string' },
-        name: { type: 'string' },
-        object: { type: ['object', 'null'] },
-        oldObject: { type: ['object', 'null'] },
-        dryRun: { type: 'boolean' },
-        userInfo: { type: 'object' },
-      },
-    },
-  },
-} as const;
-
-/** Compiles the envelope check once per app; returns undefined or the reason it is not a review. */
+/** The envelope check (generated with the schema validators); undefined or why it is not a review. */
 export function envelopeValidator(): (body: unknown) => string | undefined {
-  const validate = new Ajv({ allErrors: false, strict: false }).compile(envelopeSchema);
+  const validate = admissionReviewEnvelope;
   return (body) => {
     if (validate(body)) return undefined;
     const error = validate.errors?.[0];
