@@ -1,7 +1,8 @@
 // The webhooks' schema validators as code, generated ahead of time (npm run docs writes it to
 // src/api/schema-validators.generated.ts; a test fails when it is stale): ajv's standalone output
-// for the closed schema of each kind and for the AdmissionReview envelope. Compiling them in every process at start cost 8–12 MiB of
-// RSS that stayed (ajv's code generation and its garbage), for the same functions.
+// for the closed schema of each kind and for the AdmissionReview envelope. Compiling them in every
+// process at start cost 8–12 MiB of RSS that stayed (ajv's code generation and its garbage), for
+// the same functions.
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { ADMISSION_REVIEW_ENVELOPE, ENVELOPE_SCHEMA } from './admission-review-schema.js';
@@ -9,7 +10,7 @@ import { KINDS, rootSchema } from './crds.js';
 import { closeSchema } from './openapi.js';
 
 /** The options every validator is generated with (errors carry the offending value: `verbose`). */
-export const VALIDATOR_OPTIONS = { allErrors: true, strict: false, validateFormats: false, verbose: true };
+const VALIDATOR_OPTIONS = { allErrors: true, strict: false, validateFormats: false, verbose: true };
 
 /** The module's source: one exported validator per kind, named after it, and the review envelope's. */
 export function renderValidatorModule(): string {
