@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { format, getFileInfo, resolveConfig } from 'prettier';
 import { renderCrdsYaml } from '../src/api/crd-yaml.js';
-import { renderValidatorModule } from '../src/api/validator-code.js';
+import { renderValidatorModule } from './validator-code.js';
 import { staticClusterView } from '../src/api/static-cluster-view.js';
 import { operatorConfig } from '../src/defaults/config.js';
 import { admissionContext } from '../src/admission/context.js';

@@ -25,10 +25,6 @@ function movedPath(event: AuditEvent, rename: (namespace: string) => string): st
   return path.replace(`/namespaces/${namespace}/`, `/namespaces/${rename(namespace)}/`);
 }
 
-/** `verb resource[/subresource]` of an audit event. */
-export const writeLabel = (e: AuditEvent) =>
-  `${e.verb} ${e.objectRef?.resource ?? '?'}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}`;
-
 /**
  * One request per write in `events` (creates of objects excluded: the creates floor has them),
  * aimed at the same object's copy in the floor namespace: a status write carries the object's

@@ -34,7 +34,7 @@ import { cpuSeconds, rssMiB } from '../lib/process.js';
 import { AuditReader, breakdown, creations, isLease, type AuditEvent } from './audit.js';
 import { countByResource, floorObjects, resourceLabel } from './floor.js';
 import { Observer } from './observer.js';
-import { replayItems, replayedWrites, writeLabel } from './replay.js';
+import { replayItems, replayedWrites } from './replay.js';
 
 const { values } = parseArgs({
   options: {
@@ -487,13 +487,10 @@ try {
     const replay = await replayItems(http, others, (n) => `f${n}`);
     const replayed = await createAll(http, replay);
     const writeFloor = floor + replayed.seconds;
-    const byLabel = new Map<string, number>();
-    for (const e of others) byLabel.set(writeLabel(e), (byLabel.get(writeLabel(e)) ?? 0) + 1);
     log(
       `  write floor: + ${replay.length} other writes of the convergence replayed on the copies ${f1(replayed.seconds)} s ` +
-        `= ${f1(writeFloor)} s (${[...byLabel]
-          .sort((a, b) => b[1] - a[1])
-          .map(([k, v]) => `${k} ${v}`)
+        `= ${f1(writeFloor)} s (${breakdown(others)
+          .map(([k, v]) => `${k}: ${v}`)
           .join(', ')})` +
         (replayed.failures.length
           ? `; ${replayed.failures.length} failed, e.g. ${replayed.failures[0]}`

@@ -1,5 +1,5 @@
 // What an AdmissionReview the webhooks take must hold, as a JSON schema: generated into a validator
-// with the kinds' schemas (validator-code.ts), checked before anything reads the request.
+// with the kinds' schemas (scripts/validator-code.ts), checked before anything reads the request.
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
 /** The name of the envelope's validator among the generated ones (not a kind). */

@@ -1,6 +1,6 @@
 // Schema validation of whole objects, against the same structural schemas as the CRDs, closed: an
 // unknown field is an error here (the API server would prune it silently). The validators are ajv's,
-// generated ahead of time (src/api/validator-code.ts), so no process compiles them.
+// generated ahead of time (scripts/validator-code.ts), so no process compiles them.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ADMISSION_REVIEW_ENVELOPE } from './admission-review-schema.js';
 import { QUANTITY_PATTERN } from './common.js';

@@ -62,19 +62,17 @@ export interface AdmissionResponse {
   warnings?: string[];
 }
 
-/** The envelope check (generated with the schema validators); undefined or why it is not a review. */
-export function envelopeValidator(): (body: unknown) => string | undefined {
+/** Undefined when `body` is an AdmissionReview this server reads, else why it is not one. */
+export function envelopeProblem(body: unknown): string | undefined {
   const validate = admissionReviewEnvelope;
-  return (body) => {
-    if (validate(body)) return undefined;
-    const error = validate.errors?.[0];
-    const where = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'body';
-    const detail =
-      error?.keyword === 'required'
-        ? `${where === 'body' ? '' : `${where}.`}${String((error.params as { missingProperty?: string }).missingProperty)} is required`
-        : `${where} ${error?.message ?? 'is invalid'}`;
-    return `not an ${ADMISSION_API_VERSION} AdmissionReview: ${detail}`;
-  };
+  if (validate(body)) return undefined;
+  const error = validate.errors?.[0];
+  const where = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'body';
+  const detail =
+    error?.keyword === 'required'
+      ? `${where === 'body' ? '' : `${where}.`}${String((error.params as { missingProperty?: string }).missingProperty)} is required`
+      : `${where} ${error?.message ?? 'is invalid'}`;
+  return `not an ${ADMISSION_API_VERSION} AdmissionReview: ${detail}`;
 }
 
 /** The engine's view of a request. DELETE carries the deleted object in oldObject. */

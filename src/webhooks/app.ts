@@ -7,7 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { Logger } from 'pino';
 import { WEBHOOK_ROUTES } from '../api/kinds.js';
 import type { AdmissionContext } from '../admission/context.js';
-import { denied, envelopeValidator, reviewOf, type AdmissionReview } from './admission-review.js';
+import { denied, envelopeProblem, reviewOf, type AdmissionReview } from './admission-review.js';
 import { ADMISSION_ENGINE, decide, type Decided, type Engine } from './decide.js';
 import { recordDecision } from './decision-log.js';
 import type { AdmissionMetrics } from './metrics.js';
@@ -53,7 +53,6 @@ function sendError(reply: FastifyReply, statusCode: number, message: string): Fa
 export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
   const { context, metrics, logger, ready } = options;
   const engine = options.engine ?? ADMISSION_ENGINE;
-  const checkEnvelope = envelopeValidator();
   let draining = false;
 
   const app = Fastify({
@@ -113,7 +112,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
   for (const route of WEBHOOK_ROUTES) {
     app.post(route.path, async (req, reply) => {
       const started = process.hrtime.bigint();
-      const problem = checkEnvelope(req.body);
+      const problem = envelopeProblem(req.body);
       if (problem) return sendError(reply, 400, problem);
       const { request } = req.body as AdmissionReview;
       if (request.kind.kind !== route.kind) {
