@@ -198,13 +198,17 @@ describe('self-managed certificates (real API server, real serve processes; kube
     );
     // No mounted files yet: the replica waits, not listening (so not ready), and says so.
     expect((await served(first, ca)).error).toBe('ECONNREFUSED');
-    expect(await first.process.tail(100)).toContain('waiting for the certificate files');
     volume = mirrorSecret({
       kubeconfig: cluster().kubeconfig,
       namespace,
       name: SECRET,
       dir: join(dir, 'tls'),
     });
+    // Logged before the files could appear; lines are written in batches (every 250 ms), so it may
+    // reach the log after the patches. (Checked after the mount starts, so a failure here stays here.)
+    await eventually(async () =>
+      (await first.process.tail(100)).includes('waiting for the certificate files') ? true : undefined,
+    );
     const answer = await eventually(async () => {
       const r = await served(first, ca);
       return r.status === 200 ? r : undefined;
