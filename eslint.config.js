@@ -58,6 +58,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // `import { type A }` still loads the module (verbatimModuleSyntax); `import type` does not.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   {

@@ -3,7 +3,7 @@
 // cluster-wide watch, so the check is a local look-up however often it runs and costs the API
 // server no lists. Converged: every child of API.md §8 present and every bench and site Ready
 // with observedGeneration == generation.
-import { WORKER_TYPES } from '../../src/api/frappe-bench.js';
+import { WORKER_TYPES } from '../../src/api/values.js';
 import { benchChildNames, siteChildNames } from '../../src/api/child-names.js';
 import { KIND_NAMES } from '../../src/api/kinds.js';
 import { LABELS, MANAGED_BY } from '../../src/builders/child.js';

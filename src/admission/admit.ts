@@ -3,7 +3,7 @@
 // validation runs the schema, then the defaults (of the object and of the stored one), then the
 // rules on the defaulted objects.
 import type { ClusterView } from '../api/cluster.js';
-import { DELETION_PROTECTION_ANNOTATION } from '../api/frappe-site.js';
+import { DELETION_PROTECTION_ANNOTATION } from '../api/values.js';
 import type { AdmittedKind } from '../api/kinds.js';
 import { isObject, sameJSON, valueAtFieldPath } from '../api/json.js';
 import { schemaErrors } from '../api/validation.js';

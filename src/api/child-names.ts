@@ -1,7 +1,7 @@
 // The one catalogue of child names (API.md §8). The controller names children from here, and
 // the naming rules (B-NAME-1, S-NAME-2) derive their length budgets from it, so a new child or a
 // longer suffix changes the limit in one place.
-import { WORKER_TYPES, type WorkerType } from './frappe-bench.js';
+import { WORKER_TYPES, type WorkerType } from './values.js';
 
 /** Kubernetes label values and DNS-1035/1123 labels are at most 63 characters. */
 export const LABEL_LIMIT = 63;

@@ -2,10 +2,7 @@
 // source of the CRD OpenAPI schema (crds/), of the ajv validators and of the TypeScript types.
 // Strings that CEL rules read carry a maxLength so the API server can bound the rule's cost.
 import { Type, type Static, type TSchema, type SchemaOptions } from '@sinclair/typebox';
-
-export const API_GROUP = 'vyogo.tech';
-export const API_VERSION = 'v1alpha1';
-export const GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+import { QUANTITY_PATTERN } from './values.js';
 
 /** A CEL validation rule as the CRD's `x-kubernetes-validations` holds it. */
 export interface CelRule {
@@ -23,9 +20,6 @@ export interface KubeSchemaOptions extends SchemaOptions {
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
 }
-
-export const QUANTITY_PATTERN =
-  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
 
 /** A Kubernetes resource.Quantity: an integer or a string such as `500m` or `10Gi`. */
 export const Quantity = (description: string, options: KubeSchemaOptions = {}) =>
@@ -118,19 +112,6 @@ export const PodConfig = Type.Object(
 );
 export type PodConfig = Static<typeof PodConfig>;
 
-/** Which fields of a DatabaseConfig are immutable once set (S-IMM-2). */
-export const IMMUTABLE_DATABASE_FIELDS = [
-  'provider',
-  'mode',
-  'mariadbRef',
-  'postgresRef',
-  'databaseName',
-  'databaseUser',
-] as const;
-
-export const DATABASE_PROVIDERS = ['mariadb', 'postgres', 'sqlite', 'external'] as const;
-export const DATABASE_MODES = ['shared', 'dedicated'] as const;
-
 export const DatabaseConfig = (owner: 'bench' | 'site', validations: CelRule[] = []) =>
   Type.Object(
     {
@@ -209,12 +190,6 @@ export const DatabaseConfig = (owner: 'bench' | 'site', validations: CelRule[] =
     },
   );
 export type DatabaseConfig = Static<ReturnType<typeof DatabaseConfig>>;
-
-/** A port as the API takes it (a number, or a string of digits as the Go operator wrote it), or undefined. */
-export function portNumber(value: unknown): number | undefined {
-  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value;
-  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
-}
 
 export const JobRetryStatus = Type.Object(
   {

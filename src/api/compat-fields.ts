@@ -45,12 +45,6 @@ export const ComponentScaling = (component: string) =>
     { description: `The Go operator's autoscaling of ${component}. ${NO_EFFECT} Set componentReplicas.` },
   );
 
-/** HPA targets the Go operator also allowed on a worker (workers scale on their queue here). */
-export const WORKER_UTILIZATION_TARGETS = [
-  'targetCPUUtilizationPercentage',
-  'targetMemoryUtilizationPercentage',
-] as const;
-
 /** One of WORKER_UTILIZATION_TARGETS in a worker's autoscaling. */
 export const WorkerUtilizationTarget = () =>
   Type.Optional(

@@ -22,20 +22,7 @@ import {
   WorkerUtilizationTarget,
 } from './compat-fields.js';
 import { RedisConfig } from './redis-config.js';
-
-export const BENCH_COMPONENTS = [
-  'gunicorn',
-  'nginx',
-  'socketio',
-  'scheduler',
-  'workerDefault',
-  'workerLong',
-  'workerShort',
-] as const;
-export type BenchComponent = (typeof BENCH_COMPONENTS)[number];
-
-export const WORKER_TYPES = ['default', 'long', 'short'] as const;
-export type WorkerType = (typeof WORKER_TYPES)[number];
+import type { BenchComponent } from './values.js';
 
 const App = Type.Object(
   {

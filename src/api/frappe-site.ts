@@ -4,17 +4,14 @@ import {
   Conditions,
   DatabaseConfig,
   JobRetryStatus,
-  IMMUTABLE_DATABASE_FIELDS,
   Name,
   PodConfig,
   StringMap,
   type ObjectMeta,
 } from './common.js';
+import { IMMUTABLE_DATABASE_FIELDS } from './values.js';
 import { IngressTls } from './compat-fields.js';
 import { DNS_SUBDOMAIN_PATTERN } from './dns-names.js';
-
-export const DELETION_PROTECTION_ANNOTATION = 'vyogo.tech/deletion-protection';
-export const SITE_CLEANUP_FINALIZER = 'vyogo.tech/site-cleanup';
 
 const immutable = (field: string, why: string) => ({
   rule: 'self == oldSelf',

@@ -1,7 +1,7 @@
 // The one registry of the kinds this operator serves: their names, group/version, REST paths and
 // webhook paths. CRDs, schema validators, webhook routes and configurations, informers, the CLI
 // and the benchmarks all read them from here, so a kind is spelt in one place.
-import { API_GROUP, API_VERSION, GROUP_VERSION } from './common.js';
+import { API_GROUP, API_VERSION, GROUP_VERSION } from './values.js';
 
 export const ADMITTED_KINDS = ['FrappeBench', 'FrappeSite'] as const;
 

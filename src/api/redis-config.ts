@@ -3,7 +3,6 @@
 // src/policies/rules/bench-redis.ts; defaults: src/defaults/bench.ts (none for an external Redis).
 import { Type } from '@sinclair/typebox';
 import { Quantity, ResourceRequirements, SecretRef } from './common.js';
-import { isObject } from './json.js';
 
 export const RedisConfig = Type.Object(
   {
@@ -50,17 +49,3 @@ export const RedisConfig = Type.Object(
   },
   { description: 'The cache and queue Redis of the bench: managed (the default) or external.' },
 );
-
-/**
- * Whether the bench uses an external Redis: `external: true`, or an address (host or
- * connectionSecretRef) without `external: false` (B-REDIS-2 denies that contradiction). Takes
- * any value, as defaults see the object before the schema is checked.
- */
-export function usesExternalRedis(redis: unknown): boolean {
-  if (!isObject(redis) || redis.external === false) return false;
-  return (
-    redis.external === true ||
-    (typeof redis.host === 'string' && redis.host !== '') ||
-    isObject(redis.connectionSecretRef)
-  );
-}

@@ -2,7 +2,7 @@
 // (bench, domain, database target, name and user, deletion protection), never the whole object,
 // so 10,000 cached sites cost a few MiB, not a copy of every spec. Pure.
 import type { FrappeSite } from './frappe-site.js';
-import { DELETION_PROTECTION_ANNOTATION } from './frappe-site.js';
+import { DELETION_PROTECTION_ANNOTATION } from './values.js';
 import { isObject, valueAt } from './json.js';
 
 export interface SiteSummary {

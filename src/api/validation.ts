@@ -3,7 +3,7 @@
 // generated ahead of time (scripts/validator-code.ts), so no process compiles them.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ADMISSION_REVIEW_ENVELOPE } from './admission-review-schema.js';
-import { QUANTITY_PATTERN } from './common.js';
+import { QUANTITY_PATTERN } from './values.js';
 import * as GENERATED from './schema-validators.generated.js';
 import type { FieldError } from './admission-types.js';
 

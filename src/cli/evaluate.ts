@@ -1,7 +1,7 @@
 // One offline admission request, as the API server would run it: mutate, then validate the
 // mutated object, against a cluster view built from context objects. Shared by `review` and
 // `test` so a policy suite checks exactly what `review` prints.
-import { GROUP_VERSION } from '../api/common.js';
+import { GROUP_VERSION } from '../api/values.js';
 import { ADMITTED_KINDS, isAdmittedKind, type AdmittedKind } from '../api/kinds.js';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import { admit, admitMutation } from '../admission/admit.js';

@@ -4,7 +4,7 @@
 // CONFIG_KEYS describes every key once: the loader reads it, and so do the generated reference
 // (docs/configuration.md) and the `config` section of the chart's values.schema.json.
 import { DNS_1123_LABEL, DNS_SUBDOMAIN_PATTERN, dnsSubdomainProblem, isDnsLabel } from '../api/dns-names.js';
-import { QUANTITY_PATTERN } from '../api/common.js';
+import { QUANTITY_PATTERN } from '../api/values.js';
 import { parseQuantity } from '../api/quantity.js';
 import { operatorConfig, type OperatorConfig, type ProfileName } from './config.js';
 

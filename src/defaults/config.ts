@@ -1,7 +1,7 @@
 // The operator's one typed configuration of defaults (API.md §5): resource profiles and the
 // default image, MariaDB, storage class, ingress class and TLS issuer. Helm values render it
 // into a ConfigMap that `serve --config FILE` reads; the CLI takes the same file.
-import type { BenchComponent } from '../api/frappe-bench.js';
+import type { BenchComponent } from '../api/values.js';
 import type { ResourceRequirements } from '../api/common.js';
 
 export type ProfileName = 'production' | 'small';

@@ -1,7 +1,8 @@
 // Defaults of a FrappeSite (API.md §4). Database settings come from the site, then the bench's
 // dbConfig (read from the cluster view), then the operator config; generated identifiers hash
 // `<namespace>/<siteName>` so they are known even when metadata.name is still empty.
-import { IMMUTABLE_DATABASE_FIELDS, type DatabaseConfig } from '../api/common.js';
+import type { DatabaseConfig } from '../api/common.js';
+import { IMMUTABLE_DATABASE_FIELDS } from '../api/values.js';
 import { siteChildNames } from '../api/child-names.js';
 import type { FrappeBench } from '../api/frappe-bench.js';
 import type { OperatorConfig } from './config.js';

@@ -1,7 +1,8 @@
 // The Deployments of a bench (API.md §8), with the commands, ports and nginx environment of
 // frappe_docker's compose.yaml / pwd.yml: gunicorn (8000), nginx (8080), socketio (9000),
 // scheduler (one replica) and the default/long/short RQ workers.
-import type { BenchComponent, FrappeBench, WorkerType } from '../../api/frappe-bench.js';
+import type { FrappeBench } from '../../api/frappe-bench.js';
+import type { BenchComponent, WorkerType } from '../../api/values.js';
 import { benchChildNames } from '../../api/child-names.js';
 import { childMetadata, type Child } from '../child.js';
 import {

@@ -3,7 +3,7 @@
 // Secret (keys host, port, password). Also bench_id, which names the RQ queues.
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { benchChildNames } from '../../api/child-names.js';
-import { usesExternalRedis } from '../../api/redis-config.js';
+import { usesExternalRedis } from '../../api/values.js';
 
 export const REDIS_PORT = 6379;
 

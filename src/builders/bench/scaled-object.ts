@@ -2,12 +2,8 @@
 // (keda.sh/v1alpha1, built as plain objects: no KEDA client) and, for an external Redis whose
 // Secret holds its address or password, the TriggerAuthentication `<b>-redis-auth` that hands
 // them to KEDA's redis scaler.
-import {
-  WORKER_TYPES,
-  type FrappeBench,
-  type FrappeBenchStatus,
-  type WorkerType,
-} from '../../api/frappe-bench.js';
+import type { FrappeBench, FrappeBenchStatus } from '../../api/frappe-bench.js';
+import { WORKER_TYPES, type WorkerType } from '../../api/values.js';
 import { benchChildNames } from '../../api/child-names.js';
 import { childMetadata, type Child } from '../child.js';
 import { benchId, REDIS_PORT, redisTarget } from './redis-address.js';

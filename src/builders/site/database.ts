@@ -2,7 +2,8 @@
 // Grant on a shared MariaDB, or on a MariaDB of the site's own (dedicated). Field names are those of
 // mariadb-operator's api/v1alpha1 (database_types.go, user_types.go, grant_types.go,
 // mariadb_types.go; SQLTemplate.cleanupPolicy in base_types.go).
-import { portNumber, type DatabaseConfig } from '../../api/common.js';
+import type { DatabaseConfig } from '../../api/common.js';
+import { portNumber } from '../../api/values.js';
 import { grantPattern } from '../../api/database-identifiers.js';
 import type { Child } from '../child.js';
 import { siteMetadata, type SiteContext } from './context.js';

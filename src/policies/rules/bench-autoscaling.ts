@@ -1,6 +1,7 @@
 // Worker autoscaling: B-AS-1 … B-AS-3.
 import { benchChildNames } from '../../api/child-names.js';
-import { WORKER_TYPES, type FrappeBench, type WorkerAutoscaling } from '../../api/frappe-bench.js';
+import type { FrappeBench, WorkerAutoscaling } from '../../api/frappe-bench.js';
+import { WORKER_TYPES } from '../../api/values.js';
 import { CREATE_UPDATE, deny, rule, warn, type Finding } from '../rule.js';
 import { MAX_REPLICAS } from './bench-spec.js';
 import { namespaceOf } from '../../api/namespaces.js';

@@ -3,7 +3,7 @@
 // nothing under redisConfig for an external Redis (src/defaults/bench.ts).
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import { blockedHostProblem } from '../../api/network-targets.js';
-import { usesExternalRedis } from '../../api/redis-config.js';
+import { usesExternalRedis } from '../../api/values.js';
 import { sameJSON } from '../../api/json.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { CREATE_UPDATE, deny, rule, warn, type Finding, type RuleRequest } from '../rule.js';

@@ -1,6 +1,7 @@
 // Version, replicas and resources of a bench: B-VER-1, B-REP-1, B-RES-1.
 import type { ResourceRequirements } from '../../api/common.js';
-import { BENCH_COMPONENTS, type FrappeBench } from '../../api/frappe-bench.js';
+import type { FrappeBench } from '../../api/frappe-bench.js';
+import { BENCH_COMPONENTS } from '../../api/values.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { CREATE_UPDATE, deny, rule, type Finding } from '../rule.js';
 import { dnsSubdomainProblem } from '../../api/dns-names.js';

@@ -1,7 +1,8 @@
 // Database settings: S-DB-1 … S-DB-3 for sites, and the same checks as B-DB-1, B-DB-2 for the
 // database defaults a bench gives its sites. S-DB-3 is tenant isolation: the controller grants ALL
 // on the database a site names, so a name another site (or the server itself) uses is a takeover.
-import { DATABASE_MODES, DATABASE_PROVIDERS, portNumber, type DatabaseConfig } from '../../api/common.js';
+import type { DatabaseConfig } from '../../api/common.js';
+import { DATABASE_MODES, DATABASE_PROVIDERS, portNumber } from '../../api/values.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import type { ClusterView } from '../../api/cluster.js';

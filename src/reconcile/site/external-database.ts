@@ -3,7 +3,7 @@
 // circuit breaker per server (src/database). A site whose database was made for exactly these
 // server, names and password (a fingerprint in status) needs no connection at all, so a site at
 // rest never touches its server.
-import { portNumber } from '../../api/common.js';
+import { portNumber } from '../../api/values.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import { blockedHostProblem } from '../../api/network-targets.js';

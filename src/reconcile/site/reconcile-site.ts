@@ -3,7 +3,8 @@
 // are ready (its success recorded in status), the Ingress, pruning, and the status. On deletion
 // with deletionPolicy Delete: the drop Job, then the database objects, then the finalizer.
 import type { FrappeBench } from '../../api/frappe-bench.js';
-import { SITE_CLEANUP_FINALIZER, type FrappeSite } from '../../api/frappe-site.js';
+import type { FrappeSite } from '../../api/frappe-site.js';
+import { SITE_CLEANUP_FINALIZER } from '../../api/values.js';
 import type { Child } from '../../builders/child.js';
 import { desiredSiteChildren, type SiteChildren } from '../../builders/site/index.js';
 import type { SecretSource } from '../../builders/site/secrets.js';
