@@ -5,6 +5,8 @@
 // baseline's saturation), the median of the per-pair ratios; RSS of each server idle (ready, before
 // any request) and under load (its peak, VmHWM, after the runs). Both run under the chart's memory
 // limit, as in a pod (V8 sizes its heap from it; harness/memory-limit.ts), unless --no-memory-limit.
+// Of the candidate's CPU per request, the part spent deciding is read from its own /metrics (the
+// decision-duration histogram), so the output tells the rules engine from the server around it.
 // With --cluster the candidate runs with informers on against a real kube-apiserver (the local
 // control plane) holding 100 FrappeSites (defaulted as the webhook would), and with --sites N the
 // whole comparison is repeated after loading the cluster up to N sites: CPU per request and RSS at
@@ -13,6 +15,7 @@
 // included (whose own cost bench:controller measures).
 //
 //   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000 --controller --no-memory-limit]
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +36,8 @@ import {
   startServer,
 } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
+import { decisionMicrosPerRequest, decisionTotals, type DecisionTotals } from '../lib/decision-time.js';
+import { get } from '../../harness/webhook-process.js';
 import { scenarios } from './reviews.js';
 
 const { values } = parseArgs({
@@ -62,6 +67,8 @@ if (LOAD_SITES !== undefined && !values.cluster) throw new Error('--sites needs 
 interface Measure {
   rps: number;
   cpuMicrosPerRequest: number;
+  /** The candidate's own deciding time per request in the saturation run (its /metrics); NaN for the baseline. */
+  decideMicrosPerRequest: number;
   p50: number;
   p99: number;
   /** RSS once ready, before any request (MiB). */
@@ -129,6 +136,15 @@ async function loadSites(client: KubeHttp, from: number, to: number): Promise<vo
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
+const servingCA = readFileSync(cert.cert);
+/** The candidate's decision-duration totals so far (/metrics); none for the baseline, which has no metrics. */
+async function decisionsSoFar(which: keyof typeof servers): Promise<DecisionTotals> {
+  if (which === 'baseline') return { seconds: 0, count: 0 };
+  const metrics = await get(`https://127.0.0.1:${PORT}/metrics`, servingCA);
+  if (metrics.status !== 200) throw new Error(`candidate /metrics answered ${metrics.status}`);
+  return decisionTotals(metrics.body);
+}
+
 async function measure(
   which: keyof typeof servers,
   path: string,
@@ -147,15 +163,18 @@ async function measure(
     const rssIdle = rssMiB(server.pid);
     const url = `https://127.0.0.1:${PORT}${path}`;
     await wrk(url, saturation, { connections, seconds: 2, cpu: LOAD_CPU }); // warm-up: JIT, TLS sessions
-    const before = cpuSeconds(server.pid);
+    const decided = () => decisionsSoFar(which);
+    const [before, decidedBefore] = [cpuSeconds(server.pid), await decided()];
     const full = await wrk(url, saturation, { connections, seconds, cpu: LOAD_CPU });
     const cpu = cpuSeconds(server.pid) - before;
+    const decideMicrosPerRequest = decisionMicrosPerRequest(decidedBefore, await decided());
     const latency = await wrk(url, paced, { connections: 4, seconds, cpu: LOAD_CPU });
     if (full.errors + latency.errors > 0)
       throw new Error(`${which}: ${full.errors + latency.errors} failed requests`);
     return {
       rps: full.requestsPerSecond,
       cpuMicrosPerRequest: (cpu * 1e6) / full.requests,
+      decideMicrosPerRequest,
       p50: latency.p50,
       p99: latency.p99,
       rssIdle,
@@ -208,6 +227,7 @@ async function compare(label: string): Promise<Map<string, Medians>> {
       medians[which] = {
         rps: m('rps'),
         cpuMicrosPerRequest: m('cpuMicrosPerRequest'),
+        decideMicrosPerRequest: m('decideMicrosPerRequest'),
         p50: m('p50'),
         p99: m('p99'),
         rssIdle: m('rssIdle'),
@@ -219,6 +239,12 @@ async function compare(label: string): Promise<Map<string, Medians>> {
     }
     results.set(scenario.name, medians);
     const ratio = (f: keyof Measure) => median(rows.map((r) => r.candidate[f] / r.baseline[f]));
+    const decide = medians.candidate.decideMicrosPerRequest;
+    console.log(
+      `candidate CPU per request: deciding ${decide.toFixed(1)} µs (its /metrics), everything else ` +
+        `${(medians.candidate.cpuMicrosPerRequest - decide).toFixed(1)} µs against the baseline's ` +
+        `${medians.baseline.cpuMicrosPerRequest.toFixed(1)} µs`,
+    );
     console.log(
       `ratio (median of pairs): req/s ${ratio('rps').toFixed(2)}×, CPU/req ${ratio('cpuMicrosPerRequest').toFixed(2)}× (goal ≤ 1.25), ` +
         `p99 ${ratio('p99').toFixed(2)}× (goal ≤ 1.1), RSS under load ${ratio('rssLoad').toFixed(2)}× (goal ≤ 1.2), ` +

@@ -17,6 +17,7 @@ import { buildWebhookConfigurations } from '../../src/webhooks/webhook-configura
 import { readFile } from 'node:fs/promises';
 import { startWebhookProcess } from '../../harness/webhook-process.js';
 import { baselineServerCommand } from '../lib/process.js';
+import { decisionMicrosPerRequest, decisionTotals } from '../lib/decision-time.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { namespacedCollectionPath } from '../../src/api/kinds.js';
 
@@ -60,18 +61,8 @@ async function createSites(http: KubeHttp, namespace: string, count: number, pre
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-/** Sum and count of the webhook's site CREATE decisions (mutate + validate) from /metrics. */
-function admissionTotals(metrics: string): { seconds: number; count: number } {
-  let seconds = 0;
-  let count = 0;
-  for (const line of metrics.split('\n')) {
-    if (!line.includes('kind="FrappeSite",operation="CREATE"')) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.startsWith('frappe_admission_request_duration_seconds_sum')) seconds += value;
-    if (line.startsWith('frappe_admission_request_duration_seconds_count')) count += value;
-  }
-  return { seconds, count };
-}
+/** The webhook's site CREATE decisions (mutate + validate). */
+const SITE_CREATES = 'kind="FrappeSite",operation="CREATE"';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -162,10 +153,10 @@ try {
   const probe = async (label: string, namespace: string) => {
     const means: number[] = [];
     for (let batch = 0; batch < BATCHES; batch++) {
-      const before = admissionTotals(await webhook.metrics());
+      const before = decisionTotals(await webhook.metrics(), SITE_CREATES);
       await createSites(http, namespace, BATCH_SITES, `probe${batch}-`);
-      const after = admissionTotals(await webhook.metrics());
-      means.push(((after.seconds - before.seconds) / (after.count - before.count)) * 1e6);
+      const after = decisionTotals(await webhook.metrics(), SITE_CREATES);
+      means.push(decisionMicrosPerRequest(before, after));
     }
     const micros = median(means);
     console.log(
