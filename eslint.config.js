@@ -80,4 +80,26 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // The TypeBox schemas are for the build and `frappe-admission crds`; what the run time needs of
+    // them (enums, names, readers) is in src/api/values.ts, so serve and the controller never load
+    // TypeBox (test/cli/serve-modules.test.ts). Types may still be imported from them.
+    files: ['src/**/*.ts'],
+    ignores: ['src/api/**', 'src/cli/crds.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)api/(common|frappe-bench|frappe-site|compat-fields|redis-config|crds)\\.js$',
+              allowTypeImports: true,
+              message:
+                'a TypeBox schema module: import its types with `import type`, and run-time values from src/api/values.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

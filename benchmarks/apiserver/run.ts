@@ -17,7 +17,7 @@ import { buildWebhookConfigurations } from '../../src/webhooks/webhook-configura
 import { readFile } from 'node:fs/promises';
 import { startWebhookProcess } from '../../harness/webhook-process.js';
 import { baselineServerCommand } from '../lib/process.js';
-import { decisionMicrosPerRequest, decisionTotals } from '../lib/decision-time.js';
+import { decisionMicrosPerRequest, decisionTotals } from '../lib/metrics-text.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { namespacedCollectionPath } from '../../src/api/kinds.js';
 

@@ -23,6 +23,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { installCrds, startControlPlane } from '../../harness/control-plane.js';
+import { metricSum } from '../lib/metrics-text.js';
 import { installForeignCrds, KEDA_KINDS, MARIADB_KINDS } from '../../harness/foreign-crds.js';
 import { playKubelet } from '../../harness/kubelet.js';
 import { startOperatorProcess, type OperatorProcess } from '../../harness/operator-process.js';
@@ -203,18 +204,6 @@ class RssSampler {
   }
 }
 
-/** Sum of a metric's samples, optionally per a label's value. */
-function metricSum(text: string, name: string, byLabel?: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    const label = byLabel ? (new RegExp(`${byLabel}="([^"]*)"`).exec(line)?.[1] ?? '') : '';
-    out.set(label, (out.get(label) ?? 0) + value);
-    out.set('*', (out.get('*') ?? 0) + (label === '*' ? 0 : value));
-  }
-  return out;
-}
 const total = (text: string, name: string) => metricSum(text, name).get('*') ?? 0;
 
 /** CPU seconds of the control plane's processes (children of this process, by command name). */

@@ -45,7 +45,7 @@ export const ComponentScaling = (component: string) =>
     { description: `The Go operator's autoscaling of ${component}. ${NO_EFFECT} Set componentReplicas.` },
   );
 
-/** One of WORKER_UTILIZATION_TARGETS in a worker's autoscaling. */
+/** One of WORKER_UTILIZATION_TARGETS (values.ts) in a worker's autoscaling. */
 export const WorkerUtilizationTarget = () =>
   Type.Optional(
     Type.Integer({

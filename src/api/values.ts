@@ -1,8 +1,9 @@
 // The API's run-time values: its group and version, the enums, annotation and finalizer names the
 // rules, defaults, builders and controller use, and the readers of spec values they share. None
-// of it needs the schema library: the TypeBox schemas (common.ts, frappe-bench.ts, …) import their
-// enums from here, and only the build (CRDs, generated validators, docs) loads those schemas, so
-// `serve` never loads TypeBox (test/cli/serve-modules.test.ts; about 4.5 MiB of RSS per replica).
+// of it needs the schema library, so neither `serve` nor the controller loads TypeBox
+// (test/cli/serve-modules.test.ts; about 4.5 MiB of RSS per replica): the TypeBox schemas
+// (common.ts, frappe-bench.ts, …) are loaded by the build (CRDs, generated validators, docs) and by
+// `frappe-admission crds`, and take what they share with the run time from here.
 import { isObject } from './json.js';
 
 export const API_GROUP = 'vyogo.tech';

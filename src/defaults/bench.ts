@@ -1,7 +1,6 @@
 // Defaults of a FrappeBench (API.md §2, §3, §5). Pure: object + cluster view + config in,
 // defaulted object and its patch out. Only absent fields are filled.
-import { BENCH_COMPONENTS, WORKER_TYPES, type WorkerType } from '../api/values.js';
-import { usesExternalRedis } from '../api/values.js';
+import { BENCH_COMPONENTS, WORKER_TYPES, type WorkerType, usesExternalRedis } from '../api/values.js';
 import type { Defaulted, DefaultingContext } from './context.js';
 import type { ResourceRequirements } from '../api/common.js';
 import { isAbsent, valueAt } from '../api/json.js';

@@ -207,7 +207,7 @@ describe('self-managed certificates (real API server, real serve processes; kube
     // Logged before the files could appear; lines are written in batches (every 250 ms), so it may
     // reach the log after the patches. (Checked after the mount starts, so a failure here stays here.)
     await eventually(async () =>
-      (await first.process.tail(100)).includes('waiting for the certificate files') ? true : undefined,
+      (await first.process.tail(100_000)).includes('waiting for the certificate files') ? true : undefined,
     );
     const answer = await eventually(async () => {
       const r = await served(first, ca);

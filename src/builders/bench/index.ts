@@ -1,9 +1,8 @@
 // Every child of a FrappeBench (API.md §8), assembled from the builders of this folder. Pure:
 // defaulted bench + options in, plain objects for server-side apply out.
 import type { FrappeBench, FrappeBenchStatus } from '../../api/frappe-bench.js';
-import { WORKER_TYPES } from '../../api/values.js';
+import { WORKER_TYPES, usesExternalRedis } from '../../api/values.js';
 import { benchChildNames } from '../../api/child-names.js';
-import { usesExternalRedis } from '../../api/values.js';
 import type { Child } from '../child.js';
 import { buildConfigMap } from './config-map.js';
 import {

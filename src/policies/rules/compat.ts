@@ -3,10 +3,8 @@
 // but has no effect, so nothing is ignored silently; S-ING-2 keeps its ingress.className, an alias
 // of ingressClassName here, from contradicting it. The schema side is src/api/compat-fields.ts;
 // docs/go-operator-manifests.md lists every field and what happens to it.
-import { WORKER_UTILIZATION_TARGETS } from '../../api/values.js';
+import { WORKER_UTILIZATION_TARGETS, WORKER_TYPES, usesExternalRedis } from '../../api/values.js';
 import type { FrappeBench } from '../../api/frappe-bench.js';
-import { WORKER_TYPES } from '../../api/values.js';
-import { usesExternalRedis } from '../../api/values.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
 import { valueAt } from '../../api/json.js';
 import { CREATE_UPDATE, deny, rule, warn, WARNING_LIMIT, type Finding } from '../rule.js';

@@ -1,7 +1,6 @@
 // Changes to and deletion of a site: S-IMM-1 … S-IMM-3, S-DEL-1, S-DEL-2.
-import { IMMUTABLE_DATABASE_FIELDS } from '../../api/values.js';
+import { IMMUTABLE_DATABASE_FIELDS, DELETION_PROTECTION_ANNOTATION } from '../../api/values.js';
 import type { FrappeSite } from '../../api/frappe-site.js';
-import { DELETION_PROTECTION_ANNOTATION } from '../../api/values.js';
 import { sameJSON } from '../../api/json.js';
 import { protectsFromDeletion } from '../../api/site-summary.js';
 import { deny, rule, warn, type Finding } from '../rule.js';
