@@ -79,7 +79,7 @@ export function admitValidation(
   if (operation === 'CONNECT') return allow();
   if (operation === 'DELETE') return judgeDeletion(kind, input, context);
   if (!isObject(input.object)) return invalid([notAnObject('object')]);
-  const schema = schemaErrors(context.schemas, kind, input.object);
+  const schema = schemaErrors(kind, input.object);
   const unreadable = unreadableParts(input.object);
   if (unreadable.length > 0) return invalid(mergeErrors(unreadable, schema));
 
@@ -100,7 +100,7 @@ export function admitValidation(
   let warnings = found.warnings;
   if (oldObject && stored && violations.length > 0) {
     const before = judge(kind, { ...request, object: oldObject as never }, true);
-    const previously = [...schemaErrors(context.schemas, kind, stored), ...before.violations];
+    const previously = [...schemaErrors(kind, stored), ...before.violations];
     ({ violations, warnings } = ratchet(violations, warnings, previously, oldObject, object));
   }
   if (violations.length === 0) return allow({ warnings });

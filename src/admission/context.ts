@@ -1,17 +1,9 @@
-// What a decision reads besides the request: the cluster view, the operator's configuration and
-// the schema validators, compiled once per process and shared by every decision.
+// What a decision reads besides the request: the cluster view and the operator's configuration.
+// (The schema validators are generated code, imported where they are used: src/api/validation.ts.)
 import type { ClusterView } from '../api/cluster.js';
-import { schemaValidators, type SchemaValidators } from '../api/validation.js';
 import type { OperatorConfig } from '../defaults/config.js';
 
 export interface AdmissionContext {
   view: ClusterView;
   config: OperatorConfig;
-  /** Compiled once per process (admissionContext() builds them) and shared by every decision. */
-  schemas: SchemaValidators;
-}
-
-/** The context every decision needs; schema validators are compiled here, once. */
-export function admissionContext(view: ClusterView, config: OperatorConfig): AdmissionContext {
-  return { view, config, schemas: schemaValidators() };
 }

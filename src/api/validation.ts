@@ -7,17 +7,11 @@ import { QUANTITY_PATTERN } from './values.js';
 import * as GENERATED from './schema-validators.generated.js';
 import type { FieldError } from './admission-types.js';
 
-export type SchemaValidators = Readonly<Record<string, ValidateFunction>>;
-
-const { [ADMISSION_REVIEW_ENVELOPE]: envelope, ...kinds } = GENERATED as unknown as Record<
+/** The validator of each kind (errors carry the offending value, so a message can show it), and the envelope's. */
+const { [ADMISSION_REVIEW_ENVELOPE]: envelope, ...kindValidators } = GENERATED as unknown as Record<
   string,
   ValidateFunction
 >;
-
-/** The validator of each kind (errors carry the offending value, so a message can show it). */
-export function schemaValidators(): SchemaValidators {
-  return kinds;
-}
 
 /** The AdmissionReview envelope's validator (admission-review-schema.ts). */
 export const admissionReviewEnvelope = envelope as ValidateFunction;
@@ -100,8 +94,8 @@ function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 /** Schema errors of an object of a known kind, deduplicated by field and message. */
-export function schemaErrors(validators: SchemaValidators, kind: string, object: unknown): FieldError[] {
-  const validate = validators[kind];
+export function schemaErrors(kind: string, object: unknown): FieldError[] {
+  const validate = kindValidators[kind];
   if (!validate)
     return [{ type: 'NotSupported', field: 'kind', detail: `unknown kind ${kind}`, rule: 'SCHEMA' }];
   if (validate(object)) return [];

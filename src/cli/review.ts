@@ -2,10 +2,8 @@
 // offline. The first -f names the objects to review; further -f files are cluster context.
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { admissionContext } from '../admission/context.js';
 import { denialMessage, formatWarning } from '../admission/messages.js';
 import { OPERATIONS, type Operation } from '../api/admission-types.js';
-import { staticClusterView } from '../api/static-cluster-view.js';
 import { loadOperatorConfig } from './config-file.js';
 import { evaluateOffline, type OfflineResult } from './evaluate.js';
 import { UsageError, type CliIO } from './io.js';
@@ -51,7 +49,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (operation === 'UPDATE' && !values.old) throw new UsageError('--operation UPDATE needs --old FILE');
 
   const config = await loadOperatorConfig(values.config);
-  const { schemas } = admissionContext(staticClusterView([]), config);
   const reviewed = await readManifests(file);
   const context: unknown[] = [];
   for (const contextFile of contextFiles)
@@ -73,7 +70,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         context,
         source: manifest.source,
       },
-      { config, schemas },
+      { config },
     );
     // Later documents see this one as the API server would after it was stored.
     if (operation !== 'DELETE') context.push(result.defaulted);

@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { staticClusterView } from '../api/static-cluster-view.js';
 import type { ClusterView } from '../api/cluster.js';
-import { admissionContext } from '../admission/context.js';
 import { startWebhookServer } from '../webhooks/server.js';
 import { loadOperatorConfig } from './config-file.js';
 import { BatchedLines } from '../webhooks/log-lines.js';
@@ -84,7 +83,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   const registry = new Registry();
   const metrics = createAdmissionMetrics(registry);
-  const admission = admissionContext(cluster.view, config);
+  const admission = { view: cluster.view, config };
 
   // The Lease holder runs the controller (unless --no-controller) and, with self-managed
   // certificates, the certificate manager (whatever the controller flag): both start on leading.

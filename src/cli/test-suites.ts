@@ -1,7 +1,5 @@
 // `frappe-admission test DIR`: runs the policy test suites under DIR.
 import { parseArgs } from 'node:util';
-import { staticClusterView } from '../api/static-cluster-view.js';
-import { admissionContext } from '../admission/context.js';
 import { loadOperatorConfig } from './config-file.js';
 import { UsageError, type CliIO } from './io.js';
 import { runSuites } from './suites.js';
@@ -15,8 +13,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('usage: frappe-admission test DIR [--config FILE] [-v]');
   const config = await loadOperatorConfig(values.config);
-  const { schemas } = admissionContext(staticClusterView([]), config);
-  const outcomes = await runSuites(positionals[0] as string, { config, schemas });
+  const outcomes = await runSuites(positionals[0] as string, { config });
   let failed = 0;
   for (const outcome of outcomes) {
     if (outcome.failures.length === 0) {

@@ -1,8 +1,8 @@
 // The admission.k8s.io/v1 AdmissionReview envelope: a strict check of the parts this server
-// reads (own ajv, never fastify's coercing one), the request as the rules engine sees it, and
+// reads (a generated validator, never fastify's coercing one), the request as the rules engine sees it, and
 // the response constructors. The custom resource inside is validated by the engine, not here.
 import { ADMISSION_API_VERSION } from '../api/admission-review-schema.js';
-import { admissionReviewEnvelope } from '../api/validation.js';
+import { admissionReviewEnvelope, fieldPath } from '../api/validation.js';
 import { denialMessage, formatWarning } from '../admission/messages.js';
 import type { AdmissionInput, Decision, FieldError, Operation } from '../api/admission-types.js';
 
@@ -67,11 +67,13 @@ export function envelopeProblem(body: unknown): string | undefined {
   const validate = admissionReviewEnvelope;
   if (validate(body)) return undefined;
   const error = validate.errors?.[0];
-  const where = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'body';
-  const detail =
+  const missing =
     error?.keyword === 'required'
-      ? `${where === 'body' ? '' : `${where}.`}${String((error.params as { missingProperty?: string }).missingProperty)} is required`
-      : `${where} ${error?.message ?? 'is invalid'}`;
+      ? String((error.params as { missingProperty?: string }).missingProperty)
+      : undefined;
+  const where = fieldPath(error?.instancePath ?? '', missing) || 'body';
+  const detail =
+    missing !== undefined ? `${where} is required` : `${where} ${error?.message ?? 'is invalid'}`;
   return `not an ${ADMISSION_API_VERSION} AdmissionReview: ${detail}`;
 }
 

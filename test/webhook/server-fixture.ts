@@ -9,7 +9,6 @@ import { pino } from 'pino';
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../src/defaults/config.js';
 import { createCA, issueCertificate, type CertificateFiles } from '../../harness/pki.js';
-import { admissionContext } from '../../src/admission/context.js';
 import type { Engine } from '../../src/webhooks/decide.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server.js';
 
@@ -104,10 +103,10 @@ export async function startTestServer(
     },
   });
   const server = await startWebhookServer({
-    context: admissionContext(
-      staticClusterView(options.objects ?? [], { storageClassesKnown: true }),
-      operatorConfig(),
-    ),
+    context: {
+      view: staticClusterView(options.objects ?? [], { storageClassesKnown: true }),
+      config: operatorConfig(),
+    },
     logger: pino(sink),
     certFile: options.certFile ?? certs!.serving.cert,
     keyFile: options.keyFile ?? certs!.serving.key,

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { staticClusterView } from '../../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../../src/defaults/config.js';
 import { admit } from '../../../src/admission/admit.js';
-import { admissionContext } from '../../../src/admission/context.js';
 import { denialMessage, formatWarning } from '../../../src/admission/messages.js';
 import { fnv1a32 } from '../../../src/defaults/database-names.js';
 
@@ -44,11 +43,10 @@ const victim = site('victim-tenant', 'shop', 'shop.victim.example', {
   databaseUser: 'victim_shop_user',
 });
 
-const contextFor = (frappeVersion = 'version-15') =>
-  admissionContext(
-    staticClusterView([victim, bench(frappeVersion)]),
-    operatorConfig('production', { sharedNamespaces: ['shared'] }),
-  );
+const contextFor = (frappeVersion = 'version-15') => ({
+  view: staticClusterView([victim, bench(frappeVersion)]),
+  config: operatorConfig('production', { sharedNamespaces: ['shared'] }),
+});
 
 const create = (object: object, frappeVersion?: string) =>
   admit(
@@ -129,16 +127,16 @@ describe('S-DB-3: names and users are one namespace of accounts', () => {
   });
 
   it("denies a databaseName equal to another site's databaseUser, once (the defaulted user is the same account)", () => {
-    const context = admissionContext(
-      staticClusterView([
+    const context = {
+      view: staticClusterView([
         site('victim-tenant', 'old', 'old.victim.example', {
           databaseName: 'old_db',
           databaseUser: 'old_user',
         }),
         bench('version-15'),
       ]),
-      operatorConfig('production', { sharedNamespaces: ['shared'] }),
-    );
+      config: operatorConfig('production', { sharedNamespaces: ['shared'] }),
+    };
     const object = site('mine', 'a', 'a.mine.example', { databaseName: 'old_user' });
     const { validation } = admit(
       'FrappeSite',

@@ -5,10 +5,8 @@
 // near the rule (the minimal bench, for B-AS-3) does not count as its silent case: it would pass
 // for a rule that fires at its own boundary, such as a request equal to its limit for B-RES-1.
 import { describe, expect, it } from 'vitest';
-import { staticClusterView } from '../../../src/api/static-cluster-view.js';
 import { runSuites, type CaseOutcome } from '../../../src/cli/suites.js';
 import { operatorConfig } from '../../../src/defaults/config.js';
-import { admissionContext } from '../../../src/admission/context.js';
 import { RULES } from '../../../src/policies/registry.js';
 
 /** Rule ids that denied or warned in a case. */
@@ -21,8 +19,8 @@ const fired = ({ result }: CaseOutcome) => [
 const namesRule = (caseName: string, id: string) => new RegExp(`(?<![A-Z0-9-])${id}(?![0-9])`).test(caseName);
 
 describe('policy suites (test/policies)', async () => {
-  const { config, schemas } = admissionContext(staticClusterView([]), operatorConfig());
-  const outcomes = await runSuites('test/policies', { config, schemas });
+  const config = operatorConfig();
+  const outcomes = await runSuites('test/policies', { config });
 
   it('all pass', () => {
     expect(outcomes.length).toBeGreaterThan(50);

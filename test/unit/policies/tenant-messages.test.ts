@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { staticClusterView } from '../../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../../src/defaults/config.js';
 import { admit } from '../../../src/admission/admit.js';
-import { admissionContext } from '../../../src/admission/context.js';
 import { denialMessage } from '../../../src/admission/messages.js';
 
 const site = (namespace: string, name: string, siteName: string, dbConfig: object = {}) => ({
@@ -33,7 +32,7 @@ const view = staticClusterView([
     spec: { frappeVersion: 'version-15', apps: [{ name: 'erpnext', source: 'image' }] },
   },
 ]);
-const context = admissionContext(view, operatorConfig('production', { sharedNamespaces: ['shared'] }));
+const context = { view, config: operatorConfig('production', { sharedNamespaces: ['shared'] }) };
 
 const create = (object: object) =>
   admit('FrappeSite', { operation: 'CREATE', namespace: 'mine', object, dryRun: false }, context).validation;
