@@ -8,6 +8,15 @@ export const isObject = (value: unknown): value is JsonObject =>
 /** Absent in the API's sense: missing or null (the API server drops nulls from custom resources). */
 export const isAbsent = (value: unknown): value is undefined | null => value === undefined || value === null;
 
+/** Freezes value and everything below it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** The value at path in a JSON object, or undefined when any step is missing or not an object. */
 export function valueAt(root: unknown, path: readonly string[]): unknown {
   let node = root;

@@ -3,6 +3,7 @@
 // into a ConfigMap that `serve --config FILE` reads; the CLI takes the same file.
 import type { BenchComponent } from '../api/values.js';
 import type { ResourceRequirements } from '../api/common.js';
+import { deepFreeze } from '../api/json.js';
 
 export type ProfileName = 'production' | 'small';
 export type ResourcedComponent = BenchComponent | 'redis';
@@ -78,12 +79,15 @@ export function resourceProfile(profile: ProfileName): Record<ResourcedComponent
   return structuredClone(PROFILES[profile]);
 }
 
-/** The operator's defaults for a profile; `overrides` replace single settings. */
+/**
+ * The operator's defaults for a profile; `overrides` replace single settings. Deep-frozen: every
+ * decision reads it, and defaulted objects share its values (the recorder copies them on write).
+ */
 export function operatorConfig(
   profile: ProfileName = 'production',
   overrides: Partial<Omit<OperatorConfig, 'profile'>> = {},
 ): OperatorConfig {
-  return {
+  return deepFreeze({
     profile,
     resources: resourceProfile(profile),
     imageRepository: 'docker.io/frappe/erpnext',
@@ -101,5 +105,5 @@ export function operatorConfig(
     deniedIngressAnnotations: [],
     allowPrivilegedSecurityContexts: false,
     ...overrides,
-  };
+  });
 }

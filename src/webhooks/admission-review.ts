@@ -145,3 +145,15 @@ export function reviewOf(response: AdmissionResponse): {
 } {
   return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };
 }
+
+/**
+ * The AdmissionReview around a response, as the JSON text sent. The base64 patch (kilobytes for a
+ * bench) needs no escaping, so it is spliced into the text instead of being scanned again by
+ * JSON.stringify, which costs about 2.5 ns per byte here.
+ */
+export function reviewJSON(response: AdmissionResponse): string {
+  const { patch, ...rest } = response;
+  const text = JSON.stringify(reviewOf(rest));
+  // The text ends with the response's and the review's closing braces.
+  return patch === undefined ? text : `${text.slice(0, -2)},"patch":"${patch}"}}`;
+}

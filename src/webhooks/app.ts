@@ -7,7 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { Logger } from 'pino';
 import { WEBHOOK_ROUTES } from '../api/kinds.js';
 import type { AdmissionContext } from '../admission/context.js';
-import { denied, envelopeProblem, reviewOf, type AdmissionReview } from './admission-review.js';
+import { denied, envelopeProblem, reviewJSON, reviewOf, type AdmissionReview } from './admission-review.js';
 import { ADMISSION_ENGINE, decide, type Decided, type Engine } from './decide.js';
 import { recordDecision } from './decision-log.js';
 import type { AdmissionMetrics } from './metrics.js';
@@ -130,7 +130,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const timeoutMs = parseTimeout((req.query as Record<string, unknown>).timeout);
       recordDecision(metrics, logger, { route, request, decided, seconds, timeoutMs });
-      return reviewOf(decided.response);
+      return reply.type('application/json').send(reviewJSON(decided.response));
     });
   }
 

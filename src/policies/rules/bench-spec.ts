@@ -13,35 +13,47 @@ const WORKERS = ['workerDefault', 'workerLong', 'workerShort'] as const;
 /** Replicas beyond this are a typo, not a plan (and 1e9 would break KEDA and the scheduler). */
 export const MAX_REPLICAS = 1000;
 
-/** Each quantity is finite and not negative (`1e400`, `-1`); a request is at most its limit. */
-export function checkRequestsWithinLimits(
+/** A quantity as a number when it is finite and not negative, else undefined. */
+function sizeOf(quantity: unknown): number | undefined {
+  const value = parseQuantity(quantity);
+  return value !== undefined && value >= 0 ? value : undefined;
+}
+
+const notASize = (field: string, quantity: unknown) =>
+  deny(field, `${String(quantity)} is not a finite, non-negative quantity`);
+
+/**
+ * Adds to findings: each quantity that is not finite and not negative (`1e400`, `-1`), and each
+ * request above its limit. This runs for 8 components on every bench decision: no intermediate
+ * arrays or maps.
+ */
+function checkRequestsWithinLimits(
+  findings: Finding[],
   path: string,
   resources: ResourceRequirements | undefined,
-): Finding[] {
-  const findings: Finding[] = [];
-  // Each quantity is parsed once (this runs for 8 components on every bench decision).
-  const parse = (side: 'requests' | 'limits', name: string, quantity: unknown) => {
-    const value = parseQuantity(quantity);
-    if (value !== undefined && value >= 0) return value;
-    findings.push(
-      deny(`${path}.${side}.${name}`, `${String(quantity)} is not a finite, non-negative quantity`),
-    );
-    return undefined;
-  };
-  const limits = new Map<string, number | undefined>();
-  for (const [name, limit] of Object.entries(resources?.limits ?? {}))
-    limits.set(name, parse('limits', name, limit));
-  for (const [name, request] of Object.entries(resources?.requests ?? {})) {
-    const r = parse('requests', name, request);
-    const l = limits.get(name);
-    if (r !== undefined && l !== undefined && r > l) {
-      findings.push(
-        deny(`${path}.requests.${name}`, `request ${request} exceeds the limit ${resources?.limits?.[name]}`),
-      );
+): void {
+  const limits = resources?.limits ?? {};
+  const requests = resources?.requests ?? {};
+  for (const name in limits)
+    if (sizeOf(limits[name]) === undefined) findings.push(notASize(`${path}.limits.${name}`, limits[name]));
+  for (const name in requests) {
+    const request = sizeOf(requests[name]);
+    if (request === undefined) {
+      findings.push(notASize(`${path}.requests.${name}`, requests[name]));
+      continue;
     }
+    const limit = sizeOf(limits[name]);
+    if (limit !== undefined && request > limit)
+      findings.push(
+        deny(`${path}.requests.${name}`, `request ${requests[name]} exceeds the limit ${limits[name]}`),
+      );
   }
-  return findings;
 }
+
+const COMPONENT_RESOURCES = BENCH_COMPONENTS.map((component) => ({
+  component,
+  path: `spec.componentResources.${component}`,
+}));
 
 export const benchSpecRules = [
   rule<FrappeBench>({
@@ -99,11 +111,12 @@ export const benchSpecRules = [
     summary:
       'For each component and Redis, every quantity is finite and not negative and every request is at most its ' +
       'limit (compared as quantities).',
-    check: ({ object: { spec } }) => [
-      ...BENCH_COMPONENTS.flatMap((c) =>
-        checkRequestsWithinLimits(`spec.componentResources.${c}`, spec.componentResources?.[c]),
-      ),
-      ...checkRequestsWithinLimits('spec.redisConfig.resources', spec.redisConfig?.resources),
-    ],
+    check: ({ object: { spec } }) => {
+      const findings: Finding[] = [];
+      for (const { component, path } of COMPONENT_RESOURCES)
+        checkRequestsWithinLimits(findings, path, spec.componentResources?.[component]);
+      checkRequestsWithinLimits(findings, 'spec.redisConfig.resources', spec.redisConfig?.resources);
+      return findings;
+    },
   }),
 ];

@@ -18,14 +18,22 @@ export function compatWarning(field: string, id: string): Finding {
   return warn(field, fits ? NO_EFFECT : NO_EFFECT_SHORT);
 }
 
-/** Present fields among paths (dot-separated, below the object), as warnings. */
-function warnPresent(object: unknown, paths: readonly string[], id: string): Finding[] {
-  return paths
-    .filter((path) => valueAt(object, path.split('.')) !== undefined)
-    .map((path) => compatWarning(path, id));
+/** Present fields among `fields`, as warnings. */
+function warnPresent(object: unknown, fields: readonly Field[], id: string): Finding[] {
+  const findings: Finding[] = [];
+  for (const { name, path } of fields)
+    if (valueAt(object, path) !== undefined) findings.push(compatWarning(name, id));
+  return findings;
 }
 
-const BENCH_FIELDS = [
+/** A field by its dot-separated name, split once (the rules run on every decision). */
+interface Field {
+  name: string;
+  path: readonly string[];
+}
+const fields = (names: readonly string[]): Field[] => names.map((name) => ({ name, path: name.split('.') }));
+
+const BENCH_FIELDS = fields([
   'spec.fpmConfig',
   'spec.gitConfig',
   'spec.siteReconcileConcurrency',
@@ -38,9 +46,9 @@ const BENCH_FIELDS = [
     WORKER_UTILIZATION_TARGETS.map((target) => `spec.workerAutoscaling.${type}.${target}`),
   ),
   'spec.podConfig.geoTag',
-];
+]);
 
-const SITE_FIELDS = ['spec.podConfig.geoTag'];
+const SITE_FIELDS = fields(['spec.podConfig.geoTag']);
 
 export const compatRules = [
   rule<FrappeBench>({

@@ -76,9 +76,15 @@ describe('operatorConfigFrom', () => {
     });
   });
 
-  it('hands out profiles callers may change without touching later configs', () => {
+  it('is deep-frozen: no caller changes what later decisions read', () => {
     const first = operatorConfig();
-    first.resources.gunicorn.requests!.cpu = '9';
+    expect(() => {
+      first.resources.gunicorn.requests!.cpu = '9';
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.mariadbRef as { name: string }).name = 'other';
+    }).toThrow(TypeError);
     expect(operatorConfig().resources.gunicorn.requests!.cpu).toBe('500m');
+    expect(operatorConfigFrom({ profile: 'small' }).resources.redis.limits).toSatisfy(Object.isFrozen);
   });
 });
