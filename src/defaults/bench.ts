@@ -87,14 +87,13 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
   const legacyReplicas = typeof legacy === 'number' ? legacy : undefined;
   const enabledByDefault = type !== 'default' && legacyReplicas === undefined;
   const staticReplicas = legacyReplicas ?? 1;
-  if (bench.get(path) === undefined) {
-    bench.fill(path, {
-      enabled: enabledByDefault,
-      staticReplicas,
-      ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
-    });
-    return;
-  }
+  const whole = {
+    enabled: enabledByDefault,
+    staticReplicas,
+    ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
+  };
+  // Nothing written by the user: all of it in one operation (fill returns the value now there).
+  if (bench.fill(path, whole) === whole) return;
   const enabled = bench.fill([...path, 'enabled'], enabledByDefault);
   bench.fill([...path, 'staticReplicas'], staticReplicas);
   if (enabled !== true) return;

@@ -13,12 +13,10 @@ export function fillResources(
   path: readonly string[],
   profile: ResourceRequirements,
 ): void {
-  const written = recorder.get(path);
-  // Nothing written by the user: the profile as it is, in one operation.
-  if (written === undefined) {
-    recorder.fill(path, profile);
-    return;
-  }
+  // Nothing written by the user: the profile goes in as it is, in one operation (fill returns
+  // the value now at the path: the profile itself only when it filled the path).
+  const written = recorder.fill(path, profile);
+  if (written === profile) return;
   // Leaf by leaf, reading what is written before building any path: on an object defaulted
   // before (every UPDATE) nothing is absent, and this runs for 8 components per decision.
   const userRequests = valueAt(written, ['requests']);

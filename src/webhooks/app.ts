@@ -9,7 +9,7 @@ import { WEBHOOK_ROUTES } from '../api/kinds.js';
 import type { AdmissionContext } from '../admission/context.js';
 import { denied, envelopeProblem, reviewJSON, reviewOf, type AdmissionReview } from './admission-review.js';
 import { ADMISSION_ENGINE, decide, type Decided, type Engine } from './decide.js';
-import { recordDecision } from './decision-log.js';
+import { decisionRecorder } from './decision-log.js';
 import type { AdmissionMetrics } from './metrics.js';
 
 /**
@@ -110,6 +110,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
   );
 
   for (const route of WEBHOOK_ROUTES) {
+    const recordDecision = decisionRecorder(metrics, logger, route);
     app.post(route.path, async (req, reply) => {
       const started = process.hrtime.bigint();
       const problem = envelopeProblem(req.body);
@@ -129,7 +130,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const timeoutMs = parseTimeout((req.query as Record<string, unknown>).timeout);
-      recordDecision(metrics, logger, { route, request, decided, seconds, timeoutMs });
+      recordDecision({ request, decided, seconds, timeoutMs });
       return reply.type('application/json').send(reviewJSON(decided.response));
     });
   }

@@ -1,5 +1,7 @@
 // Where serve's JSON log lines go: batched, one write per 4 KiB or per quarter second, so a
-// decision's log line costs an array push instead of a system call. Not pino.destination: its
+// decision's log line costs an array push instead of a system call. The write is never on a
+// request's path: a full batch is written on the next turn of the event loop, after the
+// response that filled it has gone out. Not pino.destination: its
 // sonic-boom (4.2.1) recomputes the UTF-8 length of the whole pending buffer on every line, so a
 // line costs O(pending bytes); under load that was 11% of the webhook's CPU on bench creates.
 
@@ -9,7 +11,7 @@ export interface LineSink {
 }
 
 export interface BatchedLinesOptions {
-  /** Write as soon as this many characters are pending. */
+  /** Write on the next turn of the event loop once this many characters are pending. */
   maxPendingChars?: number;
   /** Write pending lines at most this long after the first of them. */
   maxDelayMs?: number;
@@ -20,6 +22,7 @@ export class BatchedLines {
   private pending: string[] = [];
   private pendingChars = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly maxPendingChars: number;
   private readonly maxDelayMs: number;
 
@@ -34,7 +37,7 @@ export class BatchedLines {
   write(line: string): boolean {
     this.pending.push(line);
     this.pendingChars += line.length;
-    if (this.pendingChars >= this.maxPendingChars) this.flush();
+    if (this.pendingChars >= this.maxPendingChars) this.immediate ??= setImmediate(() => this.flush());
     else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs).unref();
     return true;
   }
@@ -42,7 +45,9 @@ export class BatchedLines {
   /** Writes every pending line now (pino calls it from logger.flush()). */
   flush(done?: (error?: Error) => void): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     if (this.pending.length > 0) {
       const chunk = this.pending.join('');
       this.pending = [];

@@ -387,6 +387,9 @@ describe('metrics and logs', () => {
         operation: 'UPDATE',
       });
       expect(typeof decisions[0]?.durationMs).toBe('number');
+      // An allowed decision names no rules.
+      expect(decisions[2]).toMatchObject({ webhook: 'mutate', kind: 'FrappeSite', allowed: true });
+      expect(decisions[2]).not.toHaveProperty('rules');
       expect(JSON.stringify(fresh.logs)).not.toContain('erp.acme.example');
       expect(JSON.stringify(fresh.logs)).not.toContain('other_db');
     } finally {

@@ -12,11 +12,18 @@ function sink() {
 }
 
 describe('BatchedLines', () => {
-  it('writes once per maxPendingChars, in order, nothing split', () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('writes once per maxPendingChars, in order, nothing split, never inside write()', async () => {
     const out = sink();
     const lines = new BatchedLines(out, { maxPendingChars: 100, maxDelayMs: 60_000 });
     const written = Array.from({ length: 30 }, (_, i) => `{"n":${i},"pad":"${'x'.repeat(20)}"}\n`);
-    for (const line of written) lines.write(line);
+    for (const [i, line] of written.entries()) {
+      lines.write(line);
+      // A full batch is written on the next turn of the event loop, after the response it delays.
+      expect(out.writes).toHaveLength(Math.floor(i / 3));
+      if (i % 3 === 2) await nextTurn();
+    }
     // 34-character lines: the third of each batch reaches 100 characters and writes the batch.
     expect(out.writes).toHaveLength(10);
     expect(out.writes.every((chunk) => chunk.split('\n').length === 4)).toBe(true);
