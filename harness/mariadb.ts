@@ -3,12 +3,13 @@
 // nothing is shared with a system server. Measured on a 2-core machine: initialising the data
 // directory takes about 1.5 s, the server then listens about 0.35 s after start.
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mariadb';
+import { locateCommand } from './commands.js';
 import { freePort } from './control-plane.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
 
@@ -31,22 +32,6 @@ export interface MariaDbServer {
 
 const run = promisify(execFile);
 
-// Debian puts mariadbd in /usr/sbin, which a non-root PATH may lack.
-async function locate(binary: string): Promise<string> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
-  for (const dir of dirs.filter(Boolean)) {
-    const candidate = join(dir, binary);
-    if (
-      await access(candidate).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  throw new Error(`${binary} not found: install Debian's mariadb-server (apt-get install -y mariadb-server)`);
-}
-
 // A small server: the tests create a handful of databases.
 const SERVER_SIZE = ['--innodb-buffer-pool-size=32M', '--innodb-log-file-size=8M'];
 
@@ -62,7 +47,11 @@ function portOpen(host: string, port: number): Promise<boolean> {
 }
 
 export async function startMariaDb(options: { rootPassword?: string } = {}): Promise<MariaDbServer> {
-  const [mariadbd, installDb] = await Promise.all([locate('mariadbd'), locate('mariadb-install-db')]);
+  const fromPackage = (binary: string) => locateCommand({ binary, debianPackage: 'mariadb-server' });
+  const [mariadbd, installDb] = await Promise.all([
+    fromPackage('mariadbd'),
+    fromPackage('mariadb-install-db'),
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'frappe-admission-mariadb-'));
   const dataDir = join(dir, 'data');
   // mariadbd refuses to run as root unless told to; CI runs as root.

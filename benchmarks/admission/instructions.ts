@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
+import { requireCommands } from '../../harness/commands.js';
 import { freePort } from '../../harness/control-plane.js';
 import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
 import { post } from '../lib/post.js';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
 });
 const [fewer, more] = (values.requests as string).split(',').map(Number) as [number, number];
 if (!(fewer >= 0 && more > fewer)) throw new Error('--requests takes N1,N2 with N2 > N1 ≥ 0');
+await requireCommands([{ binary: 'valgrind', debianPackage: 'valgrind' }]);
 const CONCURRENCY = 4;
 
 const PORT = await freePort();

@@ -38,6 +38,7 @@ import {
 } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
 import { decisionMicrosPerRequest, decisionTotals, type DecisionTotals } from '../lib/metrics-text.js';
+import { requireCommands } from '../../harness/commands.js';
 import { get } from '../../harness/webhook-process.js';
 import { scenarios } from './reviews.js';
 
@@ -53,6 +54,10 @@ const { values } = parseArgs({
     'no-memory-limit': { type: 'boolean', default: false },
   },
 });
+await requireCommands([
+  { binary: 'wrk', debianPackage: 'wrk' },
+  { binary: 'taskset', debianPackage: 'util-linux' },
+]);
 // Both servers run under the chart's memory limit, as in a pod (V8 sizes its heap from it), unless
 // --no-memory-limit: then V8 sizes the heap from the machine's memory.
 const MEMORY_LIMIT = values['no-memory-limit'] ? undefined : chartMemoryLimitBytes();
