@@ -21,6 +21,13 @@ function pointerTo(path: readonly string[], length: number): string {
   return pointer;
 }
 
+/** An added subtree's root: its operation, and the object and key it sits at. */
+interface AddedValue {
+  operation: PatchOperation;
+  parent: Json;
+  key: string;
+}
+
 export class DefaultsRecorder {
   readonly root: Json;
   readonly patch: PatchOperation[] = [];
@@ -31,11 +38,12 @@ export class DefaultsRecorder {
    */
   private readonly owned = new Set<object>();
   /**
-   * The value of each `add` operation, always an object of ours. A fill below one writes in place
-   * (copying shared objects on the way) and so extends that operation: only the root of an added
-   * subtree is marked.
+   * The value of each `add` operation, and where it sits. A fill below one writes in place (copying
+   * shared objects on the way) and so extends that operation: only the root of an added subtree is
+   * marked. A shared value at the root is copied when a fill first writes below it, and the
+   * operation then carries the copy.
    */
-  private readonly added = new Set<object>();
+  private readonly added = new Map<object, AddedValue>();
 
   constructor(input: Json) {
     this.root = this.own({ ...input });
@@ -74,17 +82,31 @@ export class DefaultsRecorder {
     for (let i = 0; i < depth; i++) {
       const key = path[i] as string;
       const child = node[key] as Json;
-      insideAdded ||= this.added.has(child);
-      node = this.owned.has(child) ? child : (node[key] = this.own({ ...child }));
+      const added = this.added.get(child);
+      const addedHere = added !== undefined && added.parent === node && added.key === key;
+      insideAdded ||= addedHere;
+      if (this.owned.has(child)) {
+        node = child;
+        continue;
+      }
+      const copy = this.own({ ...child });
+      node[key] = copy;
+      if (addedHere) {
+        added.operation.value = copy;
+        this.added.delete(child);
+        this.added.set(copy, added);
+      }
+      node = copy;
     }
-    // The root of the subtree is ours (a wrapper, or a shallow copy of an object value), so a later
-    // fill below it extends this operation's value instead of replacing it.
-    let subtree: unknown = isObject(value) ? this.own({ ...value }) : value;
+    // The value itself goes in, shared (copied on a later write below it); a value that is
+    // already an operation's root elsewhere goes in as a copy, so each root is one object.
+    let subtree: unknown = isObject(value) && this.added.has(value) ? this.own({ ...value }) : value;
     for (let i = path.length - 1; i > depth; i--) subtree = this.own({ [path[i] as string]: subtree });
     node[path[depth] as string] = subtree;
     if (!insideAdded) {
-      this.patch.push({ op: 'add', path: pointerTo(path, depth + 1), value: subtree });
-      if (isObject(subtree)) this.added.add(subtree);
+      const operation: PatchOperation = { op: 'add', path: pointerTo(path, depth + 1), value: subtree };
+      this.patch.push(operation);
+      if (isObject(subtree)) this.added.set(subtree, { operation, parent: node, key: path[depth] as string });
     }
     return value;
   }

@@ -301,6 +301,31 @@ describe('the patch is minimal', () => {
     expect(shared).toEqual({ requests: { cpu: '1' } });
   });
 
+  it('keeps one default placed at two paths apart when a later fill writes below one of them', async () => {
+    const { DefaultsRecorder } = await import('../../../src/defaults/recorder.js');
+    const shared = deepFreeze({ cpu: '1' });
+    const recorder = new DefaultsRecorder({ spec: {} });
+    recorder.fill(['spec', 'a'], shared);
+    recorder.fill(['spec', 'b'], shared);
+    recorder.fill(['spec', 'b', 'memory'], '1Gi');
+    expect(recorder.patch).toEqual([
+      { op: 'add', path: '/spec/a', value: { cpu: '1' } },
+      { op: 'add', path: '/spec/b', value: { cpu: '1', memory: '1Gi' } },
+    ]);
+    expect(recorder.root).toEqual({ spec: { a: { cpu: '1' }, b: { cpu: '1', memory: '1Gi' } } });
+
+    // The same default inside one added subtree and at the root of another.
+    const other = new DefaultsRecorder({ spec: {} });
+    other.fill(['spec', 'w', 'inner'], shared);
+    other.fill(['spec', 'r'], shared);
+    other.fill(['spec', 'w', 'inner', 'memory'], '1Gi');
+    expect(other.patch).toEqual([
+      { op: 'add', path: '/spec/w', value: { inner: { cpu: '1', memory: '1Gi' } } },
+      { op: 'add', path: '/spec/r', value: { cpu: '1' } },
+    ]);
+    expect(shared).toEqual({ cpu: '1' });
+  });
+
   it('escapes "/" and "~" in JSON pointers', async () => {
     const { DefaultsRecorder } = await import('../../../src/defaults/recorder.js');
     const recorder = new DefaultsRecorder({ metadata: { annotations: {} } });
