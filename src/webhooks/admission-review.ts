@@ -2,7 +2,6 @@
 // reads (a generated validator, never fastify's coercing one), the request as the rules engine sees it, and
 // the response constructors. The custom resource inside is validated by the engine, not here.
 import { ADMISSION_API_VERSION } from '../api/admission-review-schema.js';
-import type { JsonTexts } from '../api/json-text.js';
 import { admissionReviewEnvelope, fieldPath } from '../api/validation.js';
 import { denialMessage, formatWarning } from '../admission/messages.js';
 import type { AdmissionInput, Decision, FieldError, Operation } from '../api/admission-types.js';
@@ -119,11 +118,8 @@ export function denied(
   };
 }
 
-/**
- * The response for an engine decision: the patch (base64 JSON) only when there is one. `texts`
- * writes the patch's JSON, remembering the text of the config's (deep-frozen) defaults.
- */
-export function responseFor(uid: string, decision: Decision, texts: JsonTexts): AdmissionResponse {
+/** The response for an engine decision: the patch (base64 JSON) only when there is one. */
+export function responseFor(uid: string, decision: Decision): AdmissionResponse {
   const warnings = decision.warnings.map(formatWarning);
   if (!decision.allowed)
     return denied(
@@ -136,7 +132,7 @@ export function responseFor(uid: string, decision: Decision, texts: JsonTexts): 
   const response: AdmissionResponse = { uid, allowed: true };
   if (decision.patch.length > 0) {
     response.patchType = 'JSONPatch';
-    response.patch = Buffer.from(texts.of(decision.patch)).toString('base64');
+    response.patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
   }
   if (warnings.length > 0) response.warnings = warnings;
   return response;

@@ -5,7 +5,6 @@
 import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { JsonTexts } from '../api/json-text.js';
 import { WEBHOOK_ROUTES } from '../api/kinds.js';
 import type { AdmissionContext } from '../admission/context.js';
 import { denied, envelopeProblem, reviewJSON, reviewOf, type AdmissionReview } from './admission-review.js';
@@ -110,8 +109,6 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  // The patches' JSON: the text of the config's defaults is written once (api/json-text.ts).
-  const texts = new JsonTexts();
   for (const route of WEBHOOK_ROUTES) {
     const recordDecision = decisionRecorder(metrics, logger, route);
     app.post(route.path, async (req, reply) => {
@@ -127,7 +124,7 @@ export function buildWebhookApp(options: WebhookAppOptions): WebhookApp {
       metrics.inFlight.inc();
       let decided: Decided;
       try {
-        decided = decide(engine, route, request, context, texts);
+        decided = decide(engine, route, request, context);
       } finally {
         metrics.inFlight.dec();
       }

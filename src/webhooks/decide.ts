@@ -3,7 +3,6 @@
 import { admitMutation, admitValidation } from '../admission/admit.js';
 import type { AdmissionContext } from '../admission/context.js';
 import type { Decision } from '../api/admission-types.js';
-import type { JsonTexts } from '../api/json-text.js';
 import type { AdmittedKind, WebhookKind } from '../api/kinds.js';
 import {
   admissionInput,
@@ -34,7 +33,6 @@ export function decide(
   route: Route,
   request: AdmissionRequest,
   context: AdmissionContext,
-  texts: JsonTexts,
 ): Decided {
   let decision: Decision;
   try {
@@ -43,5 +41,5 @@ export function decide(
     const message = `internal error deciding ${route.kind}: ${(failure as Error)?.message}`;
     return { failure, response: denied(request.uid, 500, message) };
   }
-  return { decision, response: responseFor(request.uid, decision, texts) };
+  return { decision, response: responseFor(request.uid, decision) };
 }
