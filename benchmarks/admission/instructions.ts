@@ -5,8 +5,12 @@
 // difference of the two totals divided by N2 − N1 cancels start-up, JIT warm-up and shutdown.
 // Every thread is counted (GC helpers, the libuv pool). Instructions are not time: cache misses
 // and allocation show in CPU time but barely here, so the two figures complement each other.
+// With --cache-sim callgrind also simulates the caches (the machine's L1 and last-level sizes):
+// misses per request, and callgrind's cycle estimate (instructions + 10 per L1 miss + 100 per
+// last-level miss), which tells whether a gap in CPU time comes from more work or from a larger
+// working set. About twice as slow.
 //
-//   npm run bench:instructions [-- --requests 1000,3000 --only "site create"]
+//   npm run bench:instructions [-- --requests 1000,3000 --only "site create" --cache-sim]
 import { Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,18 +20,21 @@ import { requireCommands } from '../../harness/commands.js';
 import { freePort } from '../../harness/control-plane.js';
 import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
 import { post } from '../lib/post.js';
+import { callgrindTotals, perRequest, type CallgrindEvents, type CostFigures } from '../lib/callgrind.js';
 import { scenarios, type Scenario } from './reviews.js';
 
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '1000,3000' },
     only: { type: 'string' },
+    'cache-sim': { type: 'boolean', default: false },
   },
 });
 const [fewer, more] = (values.requests as string).split(',').map(Number) as [number, number];
 if (!(fewer >= 0 && more > fewer)) throw new Error('--requests takes N1,N2 with N2 > N1 ≥ 0');
 await requireCommands([{ binary: 'valgrind', debianPackage: 'valgrind' }]);
 const CONCURRENCY = 4;
+const CACHE_SIM = values['cache-sim'];
 
 const PORT = await freePort();
 const cert = await selfSignedCert('ec');
@@ -55,11 +62,21 @@ async function send(scenario: Scenario, count: number): Promise<void> {
   }
 }
 
-/** Total instructions of one server process run that answers `count` requests. */
-async function instructions(which: keyof typeof servers, scenario: Scenario, count: number) {
+/** The event totals of one server process run that answers `count` requests. */
+async function events(
+  which: keyof typeof servers,
+  scenario: Scenario,
+  count: number,
+): Promise<CallgrindEvents> {
   const outFile = join(cert.dir, `callgrind.${which}.${count}.out`);
   const server = await startServer(
-    ['valgrind', '--tool=callgrind', `--callgrind-out-file=${outFile}`, ...servers[which]],
+    [
+      'valgrind',
+      '--tool=callgrind',
+      ...(CACHE_SIM ? ['--cache-sim=yes'] : []),
+      `--callgrind-out-file=${outFile}`,
+      ...servers[which],
+    ],
     { readyUrl: `https://127.0.0.1:${PORT}/readyz`, readyTimeoutMs: 180_000 },
   );
   let exitCode: number | null;
@@ -69,23 +86,41 @@ async function instructions(which: keyof typeof servers, scenario: Scenario, cou
     exitCode = await server.interrupt();
   }
   if (exitCode !== 0) throw new Error(`${which} exited with ${exitCode} (see ${outFile})`);
-  const totals = /^totals: (\d+)/m.exec(await readFile(outFile, 'utf8'));
-  if (!totals) throw new Error(`no totals in ${outFile}`);
-  return Number(totals[1]);
+  try {
+    return callgrindTotals(await readFile(outFile, 'utf8'));
+  } catch (error) {
+    throw new Error(`${outFile}: ${(error as Error).message}`);
+  }
 }
 
+const k = (n: number) => `${(n / 1000).toFixed(0)} k`;
+const columns = (f: CostFigures) =>
+  CACHE_SIM
+    ? `${k(f.instructions).padStart(8)} ${f.l1Misses.toFixed(0).padStart(6)} ${f.llMisses.toFixed(0).padStart(5)} ${k(f.estimatedCycles).padStart(8)}`
+    : k(f.instructions).padStart(8);
+
 console.log(
-  `admission instructions: callgrind, every thread of the server, (I(${more}) − I(${fewer})) / ${more - fewer} requests, ${CONCURRENCY} connections, ECDSA P-256`,
+  `admission instructions: callgrind, every thread of the server, (I(${more}) − I(${fewer})) / ${more - fewer} requests, ${CONCURRENCY} connections, ECDSA P-256` +
+    (CACHE_SIM
+      ? ', simulated caches (per request: instructions, L1 misses, LL misses, estimated cycles)'
+      : ''),
 );
-console.log('scenario                   baseline   candidate   ratio (goal ≤ 1.25)');
+console.log(
+  CACHE_SIM
+    ? 'scenario                 baseline: Ir     L1m   LLm   cycles | candidate: Ir     L1m   LLm   cycles | ratio Ir, cycles (goal ≤ 1.25)'
+    : 'scenario                   baseline   candidate   ratio (goal ≤ 1.25)',
+);
 for (const scenario of scenarios().filter((s) => !values.only || s.name.includes(values.only))) {
-  const perRequest = {} as Record<keyof typeof servers, number>;
+  const cost = {} as Record<keyof typeof servers, CostFigures>;
   for (const which of ['baseline', 'candidate'] as const) {
-    const difference =
-      (await instructions(which, scenario, more)) - (await instructions(which, scenario, fewer));
-    perRequest[which] = difference / (more - fewer);
+    const later = await events(which, scenario, more);
+    cost[which] = perRequest(await events(which, scenario, fewer), later, more - fewer);
   }
+  const ratio = (figure: keyof CostFigures) =>
+    `${(cost.candidate[figure] / cost.baseline[figure]).toFixed(2)}×`;
   console.log(
-    `${scenario.name.padEnd(24)} ${(perRequest.baseline / 1000).toFixed(0).padStart(8)} k ${(perRequest.candidate / 1000).toFixed(0).padStart(9)} k   ${(perRequest.candidate / perRequest.baseline).toFixed(2)}×`,
+    CACHE_SIM
+      ? `${scenario.name.padEnd(24)} ${columns(cost.baseline)}   |      ${columns(cost.candidate)}   | ${ratio('instructions')}, ${ratio('estimatedCycles')}`
+      : `${scenario.name.padEnd(24)} ${columns(cost.baseline)}  ${columns(cost.candidate).padStart(9)}   ${ratio('instructions')}`,
   );
 }
