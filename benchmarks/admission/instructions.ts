@@ -89,7 +89,7 @@ async function events(
   try {
     return callgrindTotals(await readFile(outFile, 'utf8'));
   } catch (error) {
-    throw new Error(`${outFile}: ${(error as Error).message}`);
+    throw new Error(`${outFile}: ${(error as Error).message}`, { cause: error });
   }
 }
 
