@@ -5,12 +5,13 @@
 // difference of the two totals divided by N2 − N1 cancels start-up, JIT warm-up and shutdown.
 // Every thread is counted (GC helpers, the libuv pool). Instructions are not time: cache misses
 // and allocation show in CPU time but barely here, so the two figures complement each other.
-// With --cache-sim callgrind also simulates the caches (the machine's L1 and last-level sizes):
-// misses per request, and callgrind's cycle estimate (instructions + 10 per L1 miss + 100 per
-// last-level miss), which tells whether a gap in CPU time comes from more work or from a larger
-// working set. About twice as slow.
+// With --simulate callgrind also simulates the caches (the machine's L1 and last-level sizes) and
+// branch prediction: mispredicted branches and cache misses per request, and callgrind's cycle
+// estimate (instructions + 10 per mispredicted branch + 10 per L1 miss + 100 per last-level
+// miss), which tells whether a gap in CPU time comes from more work or from costlier work (a
+// larger working set, unpredictable dispatch). About twice as slow.
 //
-//   npm run bench:instructions [-- --requests 1000,3000 --only "site create" --cache-sim]
+//   npm run bench:instructions [-- --requests 1000,3000 --only "site create" --simulate]
 import { Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,14 +28,14 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '1000,3000' },
     only: { type: 'string' },
-    'cache-sim': { type: 'boolean', default: false },
+    simulate: { type: 'boolean', default: false },
   },
 });
 const [fewer, more] = (values.requests as string).split(',').map(Number) as [number, number];
 if (!(fewer >= 0 && more > fewer)) throw new Error('--requests takes N1,N2 with N2 > N1 ≥ 0');
 await requireCommands([{ binary: 'valgrind', debianPackage: 'valgrind' }]);
 const CONCURRENCY = 4;
-const CACHE_SIM = values['cache-sim'];
+const SIMULATE = values.simulate;
 
 const PORT = await freePort();
 const cert = await selfSignedCert('ec');
@@ -73,7 +74,7 @@ async function events(
     [
       'valgrind',
       '--tool=callgrind',
-      ...(CACHE_SIM ? ['--cache-sim=yes'] : []),
+      ...(SIMULATE ? ['--cache-sim=yes', '--branch-sim=yes'] : []),
       `--callgrind-out-file=${outFile}`,
       ...servers[which],
     ],
@@ -94,33 +95,40 @@ async function events(
 }
 
 const k = (n: number) => `${(n / 1000).toFixed(0)} k`;
-const columns = (f: CostFigures) =>
-  CACHE_SIM
-    ? `${k(f.instructions).padStart(8)} ${f.l1Misses.toFixed(0).padStart(6)} ${f.llMisses.toFixed(0).padStart(5)} ${k(f.estimatedCycles).padStart(8)}`
-    : k(f.instructions).padStart(8);
+/** Per request, as printed: instructions always; with --simulate the misses and the cycle estimate too. */
+const FIGURES: [keyof CostFigures, string, (n: number) => string][] = [
+  ['instructions', 'instructions', k],
+  ...(SIMULATE
+    ? ([
+        ['branchMisses', 'branch misses', (n) => n.toFixed(0)],
+        ['l1Misses', 'L1 misses', (n) => n.toFixed(0)],
+        ['llMisses', 'LL misses', (n) => n.toFixed(0)],
+        ['estimatedCycles', 'est. cycles', k],
+      ] satisfies typeof FIGURES)
+    : []),
+];
+const row = (label: string, cell: (figure: keyof CostFigures, format: (n: number) => string) => string) =>
+  label.padEnd(34) +
+  FIGURES.map(([figure, heading, format]) => cell(figure, format).padStart(heading.length + 2)).join('');
 
 console.log(
   `admission instructions: callgrind, every thread of the server, (I(${more}) − I(${fewer})) / ${more - fewer} requests, ${CONCURRENCY} connections, ECDSA P-256` +
-    (CACHE_SIM
-      ? ', simulated caches (per request: instructions, L1 misses, LL misses, estimated cycles)'
-      : ''),
+    (SIMULATE ? ', simulated caches and branch prediction' : ''),
 );
-console.log(
-  CACHE_SIM
-    ? 'scenario                 baseline: Ir     L1m   LLm   cycles | candidate: Ir     L1m   LLm   cycles | ratio Ir, cycles (goal ≤ 1.25)'
-    : 'scenario                   baseline   candidate   ratio (goal ≤ 1.25)',
-);
+console.log(''.padEnd(34) + FIGURES.map(([, heading]) => `  ${heading}`).join(''));
 for (const scenario of scenarios().filter((s) => !values.only || s.name.includes(values.only))) {
   const cost = {} as Record<keyof typeof servers, CostFigures>;
   for (const which of ['baseline', 'candidate'] as const) {
     const later = await events(which, scenario, more);
     cost[which] = perRequest(await events(which, scenario, fewer), later, more - fewer);
   }
-  const ratio = (figure: keyof CostFigures) =>
-    `${(cost.candidate[figure] / cost.baseline[figure]).toFixed(2)}×`;
+  for (const which of ['baseline', 'candidate'] as const) {
+    console.log(row(`${scenario.name} ${which}`, (figure, format) => format(cost[which][figure])));
+  }
   console.log(
-    CACHE_SIM
-      ? `${scenario.name.padEnd(24)} ${columns(cost.baseline)}   |      ${columns(cost.candidate)}   | ${ratio('instructions')}, ${ratio('estimatedCycles')}`
-      : `${scenario.name.padEnd(24)} ${columns(cost.baseline)}  ${columns(cost.candidate).padStart(9)}   ${ratio('instructions')}`,
+    row(
+      `${scenario.name} ratio (goal ≤ 1.25)`,
+      (figure) => `${(cost.candidate[figure] / cost.baseline[figure]).toFixed(2)}×`,
+    ),
   );
 }

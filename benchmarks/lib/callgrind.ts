@@ -16,11 +16,13 @@ export function callgrindTotals(text: string): CallgrindEvents {
 
 export interface CostFigures {
   instructions: number;
+  /** Mispredicted conditional and indirect branches (callgrind's branch simulation). */
+  branchMisses: number;
   /** Instruction fetch, data read and data write misses of the first-level caches. */
   l1Misses: number;
   /** The same at the last level: what goes to memory. */
   llMisses: number;
-  /** callgrind_annotate's cycle estimate without branch simulation: Ir + 10 × L1 misses + 100 × LL misses. */
+  /** callgrind_annotate's cycle estimate: Ir + 10 × branch misses + 10 × L1 misses + 100 × LL misses. */
   estimatedCycles: number;
 }
 
@@ -31,7 +33,14 @@ const sum = (events: CallgrindEvents, names: string[]) =>
 export function perRequest(earlier: CallgrindEvents, later: CallgrindEvents, requests: number): CostFigures {
   const delta = (names: string[]) => (sum(later, names) - sum(earlier, names)) / requests;
   const instructions = delta(['Ir']);
+  const branchMisses = delta(['Bcm', 'Bim']);
   const l1Misses = delta(['I1mr', 'D1mr', 'D1mw']);
   const llMisses = delta(['ILmr', 'DLmr', 'DLmw']);
-  return { instructions, l1Misses, llMisses, estimatedCycles: instructions + 10 * l1Misses + 100 * llMisses };
+  return {
+    instructions,
+    branchMisses,
+    l1Misses,
+    llMisses,
+    estimatedCycles: instructions + 10 * branchMisses + 10 * l1Misses + 100 * llMisses,
+  };
 }

@@ -20,6 +20,14 @@ describe('callgrind output', () => {
     expect(callgrindTotals(run('123456', 'Ir'))).toEqual({ Ir: 123456 });
   });
 
+  it('counts mispredicted branches into the estimate when branches were simulated', () => {
+    const events = 'Ir Bc Bcm Bi Bim';
+    const fewer = callgrindTotals(run('1000 100 10 50 5', events));
+    const more = callgrindTotals(run('2000 200 30 100 15', events));
+    // One request: Ir 1000, branch misses 20 + 10 = 30.
+    expect(perRequest(fewer, more, 1)).toMatchObject({ branchMisses: 30, estimatedCycles: 1000 + 300 });
+  });
+
   it('refuses a file without totals or with totals that do not match the events', () => {
     expect(() => callgrindTotals('events: Ir\n')).toThrow(/no events: or totals: line/);
     expect(() => callgrindTotals(run('1 2', 'Ir'))).toThrow(/do not match/);
@@ -31,13 +39,15 @@ describe('callgrind output', () => {
     // Over 2 requests: Ir 1000, L1 misses (10 + 40 + 20) / 2 = 35, LL misses (2 + 4 + 2) / 2 = 4.
     expect(perRequest(fewer, more, 2)).toEqual({
       instructions: 1000,
+      branchMisses: 0,
       l1Misses: 35,
       llMisses: 4,
       estimatedCycles: 1000 + 350 + 400,
     });
-    // Without the cache simulation only instructions count.
+    // Without the simulation only instructions count.
     expect(perRequest({ Ir: 10 }, { Ir: 30 }, 4)).toEqual({
       instructions: 5,
+      branchMisses: 0,
       l1Misses: 0,
       llMisses: 0,
       estimatedCycles: 5,
