@@ -9,7 +9,11 @@
 // branch prediction: mispredicted branches and cache misses per request, and callgrind's cycle
 // estimate (instructions + 10 per mispredicted branch + 10 per L1 miss + 100 per last-level
 // miss), which tells whether a gap in CPU time comes from more work or from costlier work (a
-// larger working set, unpredictable dispatch). About twice as slow.
+// larger working set, unpredictable dispatch). About twice as slow, and that moves the counts:
+// V8 sizes its young generation and schedules its compiler and GC by time and allocation rate,
+// which valgrind's slowdown changes (ours scavenged every ~30 requests under callgrind against
+// every ~180 at full speed; site create counted 706 k instructions with --simulate against 584 k
+// without). Compare ratios within one mode, not counts across modes.
 //
 //   npm run bench:instructions [-- --requests 1000,3000 --only "site create" --simulate]
 import { Agent } from 'node:https';
