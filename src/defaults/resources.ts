@@ -21,30 +21,27 @@ export function fillResources(
   // before (every UPDATE) nothing is absent, and this runs for 8 components per decision.
   const userRequests = valueAt(written, ['requests']);
   const userLimits = valueAt(written, ['limits']);
-  const fillLeaf = (side: 'requests' | 'limits', name: string, value: Quantity) =>
-    recorder.fill([...path, side, name], value);
-  for (const name in profile.requests) {
-    const userRequest = valueAt(userRequests, [name]) as Quantity | undefined;
+  const fillSide = (
+    side: 'requests' | 'limits',
+    defaults: Record<string, Quantity> | undefined,
+    userSide: unknown,
+    agreeingWithUser: (value: Quantity, name: string) => Quantity,
+  ) => {
+    for (const name in defaults) {
+      if (isAbsent(valueAt(userSide, [name]))) {
+        recorder.fill([...path, side, name], agreeingWithUser(defaults[name] as Quantity, name));
+      }
+    }
+  };
+  // A defaulted request is lowered to the user's limit, a defaulted limit raised to the user's request.
+  fillSide('requests', profile.requests, userRequests, (request, name) => {
     const userLimit = valueAt(userLimits, [name]) as Quantity | undefined;
-    const profileRequest = profile.requests[name] as Quantity;
-    if (isAbsent(userRequest))
-      fillLeaf(
-        'requests',
-        name,
-        userLimit !== undefined && less(userLimit, profileRequest) ? userLimit : profileRequest,
-      );
-  }
-  for (const name in profile.limits) {
+    return userLimit !== undefined && less(userLimit, request) ? userLimit : request;
+  });
+  fillSide('limits', profile.limits, userLimits, (limit, name) => {
     const userRequest = valueAt(userRequests, [name]) as Quantity | undefined;
-    const userLimit = valueAt(userLimits, [name]) as Quantity | undefined;
-    const profileLimit = profile.limits[name] as Quantity;
-    if (isAbsent(userLimit))
-      fillLeaf(
-        'limits',
-        name,
-        userRequest !== undefined && less(profileLimit, userRequest) ? userRequest : profileLimit,
-      );
-  }
+    return userRequest !== undefined && less(limit, userRequest) ? userRequest : limit;
+  });
 }
 
 function less(a: Quantity, b: Quantity): boolean {
