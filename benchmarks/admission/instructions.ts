@@ -9,11 +9,12 @@
 // branch prediction: mispredicted branches and cache misses per request, and callgrind's cycle
 // estimate (instructions + 10 per mispredicted branch + 10 per L1 miss + 100 per last-level
 // miss), which tells whether a gap in CPU time comes from more work or from costlier work (a
-// larger working set, unpredictable dispatch). About twice as slow, and that moves the counts:
-// V8 sizes its young generation and schedules its compiler and GC by time and allocation rate,
-// which valgrind's slowdown changes (ours scavenged every ~30 requests under callgrind against
-// every ~180 at full speed; site create counted 706 k instructions with --simulate against 584 k
-// without). Compare ratios within one mode, not counts across modes.
+// larger working set, unpredictable dispatch). About twice as slow.
+// The counts are steadier than CPU time, not fixed: V8 sizes its young generation and schedules
+// its compiler and GC by time and allocation rate, so valgrind's slowdown (more with --simulate)
+// and the machine's load move them. Ours scavenged every ~30 requests under callgrind against
+// every ~180 at full speed; one site create counted 584 k and 634 k instructions in two plain runs
+// and 706 k with --simulate. Compare ratios within one run, not counts across runs.
 //
 //   npm run bench:instructions [-- --requests 1000,3000 --only "site create" --simulate]
 import { Agent } from 'node:https';

@@ -1,6 +1,6 @@
 // Reading callgrind's output: the event totals of a run, and what they mean per request.
 
-/** callgrind's event totals of one run: Ir, and with the cache simulation I1mr, D1mr, ILmr, … */
+/** callgrind's event totals of one run: Ir, and with the simulations I1mr, D1mr, ILmr, …, Bcm, Bim. */
 export type CallgrindEvents = Record<string, number>;
 
 /** The `events:` and `totals:` lines of a callgrind output file, as one record. */
