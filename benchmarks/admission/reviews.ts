@@ -1,7 +1,13 @@
 // Realistic AdmissionReviews of about 10 KB, as the API server sends them for `kubectl apply` of
 // a site or a bench with GitOps labels, a last-applied annotation, managedFields and scheduling
-// constraints. Each body is a complete request the real server must default or validate.
+// constraints. Each body is a complete request the real server must default or validate. An
+// UPDATE carries what the API server sends once the mutating webhook is installed: the stored
+// object as it was defaulted on its way in, and the new one after our mutating webhook defaulted it.
 import { KIND_NAMES, type AdmittedKind } from '../../src/api/kinds.js';
+import { staticClusterView } from '../../src/api/static-cluster-view.js';
+import { defaultBench } from '../../src/defaults/bench.js';
+import { operatorConfig } from '../../src/defaults/config.js';
+import { defaultSite } from '../../src/defaults/site.js';
 
 type Json = Record<string, unknown>;
 
@@ -217,17 +223,26 @@ export interface Scenario {
   body: string;
 }
 
+/** The object as the mutating webhook left it (offline: no bench or storage class known). */
+function defaulted(object: Json): Json {
+  const context = { namespace: 'tenant-acme', view: staticClusterView([]), config: operatorConfig() };
+  const defaulter = object.kind === 'FrappeBench' ? defaultBench : defaultSite;
+  return structuredClone(defaulter(object, context).object);
+}
+
 /** The scenarios of the benchmark: mutate and validate, site and bench; each body about 10 KB. */
 export function scenarios(): Scenario[] {
-  const stored = site('acme-shop', 'shop.acme.erp.example.com');
-  const updated = {
+  const created = site('acme-shop', 'shop.acme.erp.example.com');
+  const stored = defaulted(created);
+  const updated = defaulted({
     ...stored,
     spec: {
       ...(stored.spec as Json),
       ingress: { enabled: true, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '128m' } },
     },
-  };
-  const storedBench = bench('erpnext-v15');
+  });
+  const createdBench = bench('erpnext-v15');
+  const storedBench = defaulted(createdBench);
   const updatedBench = {
     ...storedBench,
     metadata: {
@@ -239,7 +254,7 @@ export function scenarios(): Scenario[] {
     {
       name: 'site create (mutate)',
       path: '/mutate-vyogo-tech-v1alpha1-frappesite',
-      body: JSON.stringify(review('c1', 'CREATE', 'FrappeSite', stored, null)),
+      body: JSON.stringify(review('c1', 'CREATE', 'FrappeSite', created, null)),
     },
     {
       name: 'site update (validate)',
@@ -249,7 +264,7 @@ export function scenarios(): Scenario[] {
     {
       name: 'bench create (mutate)',
       path: '/mutate-vyogo-tech-v1alpha1-frappebench',
-      body: JSON.stringify(review('b1', 'CREATE', 'FrappeBench', bench('erpnext-v15'), null)),
+      body: JSON.stringify(review('b1', 'CREATE', 'FrappeBench', createdBench, null)),
     },
     {
       name: 'bench update (validate)',
