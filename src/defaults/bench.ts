@@ -81,27 +81,60 @@ function redisProfile(profile: ResourceRequirements, maxMemory: unknown): Resour
   return { ...profile, limits: { ...profile.limits, memory: maxMemory as string | number } };
 }
 
+/** The paths fillWorker reads and writes, per worker type, built once. */
+const WORKER_PATHS = Object.fromEntries(
+  WORKER_TYPES.map((type) => {
+    const path = ['spec', 'workerAutoscaling', type];
+    return [
+      type,
+      {
+        path,
+        legacy: ['spec', 'componentReplicas', LEGACY_WORKER_REPLICAS[type]],
+        enabled: [...path, 'enabled'],
+        staticReplicas: [...path, 'staticReplicas'],
+        minReplicas: [...path, 'minReplicas'],
+        autoscaling: Object.entries(AUTOSCALING_DEFAULTS).map(([field, value]) => ({
+          path: [...path, field],
+          value,
+          isMax: field === 'maxReplicas',
+        })),
+      },
+    ];
+  }),
+) as Record<WorkerType, WorkerPaths>;
+
+interface WorkerPaths {
+  path: string[];
+  legacy: string[];
+  enabled: string[];
+  staticReplicas: string[];
+  minReplicas: string[];
+  autoscaling: { path: string[]; value: number; isMax: boolean }[];
+}
+
 function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
-  const path = ['spec', 'workerAutoscaling', type];
-  const legacy = bench.get(['spec', 'componentReplicas', LEGACY_WORKER_REPLICAS[type]]);
+  const paths = WORKER_PATHS[type];
+  const legacy = bench.get(paths.legacy);
   const legacyReplicas = typeof legacy === 'number' ? legacy : undefined;
   const enabledByDefault = type !== 'default' && legacyReplicas === undefined;
   const staticReplicas = legacyReplicas ?? 1;
-  const whole = {
-    enabled: enabledByDefault,
-    staticReplicas,
-    ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
-  };
-  // Nothing written by the user: all of it in one operation (fill returns the value now there).
-  if (bench.fill(path, whole) === whole) return;
-  const enabled = bench.fill([...path, 'enabled'], enabledByDefault);
-  bench.fill([...path, 'staticReplicas'], staticReplicas);
+  // Nothing written by the user: all of it in one operation.
+  if (isAbsent(bench.get(paths.path))) {
+    const whole = enabledByDefault
+      ? { enabled: true, staticReplicas, ...AUTOSCALING_DEFAULTS }
+      : { enabled: false, staticReplicas };
+    bench.fill(paths.path, whole);
+    return;
+  }
+  const enabled = bench.fill(paths.enabled, enabledByDefault);
+  bench.fill(paths.staticReplicas, staticReplicas);
   if (enabled !== true) return;
   // A default never contradicts the user: maxReplicas is at least the minReplicas they wrote.
-  const min = bench.get([...path, 'minReplicas']);
+  const min = bench.get(paths.minReplicas);
   const floor = typeof min === 'number' && Number.isFinite(min) ? min : 0;
-  for (const [field, value] of Object.entries(AUTOSCALING_DEFAULTS))
-    bench.fill([...path, field], field === 'maxReplicas' ? Math.max(value, floor) : value);
+  for (const { path, value, isMax } of paths.autoscaling) {
+    bench.fill(path, isMax ? Math.max(value, floor) : value);
+  }
 }
 
 /** Fills each path from the previous object when it is absent now (values immutable once set). */

@@ -70,6 +70,18 @@ describe('parseQuantity', () => {
     );
   });
 
+  // Long integers are not summed digit by digit (a double rounds on the way): they read as Number does.
+  it.each(['69500800743494634', '470748309049781949Ki', '-7655303691049960030m', '999999999999999'])(
+    '%s reads as the number its digits spell',
+    (input) => {
+      const digits = /^[+-]?\d+/.exec(input)?.[0] as string;
+      const suffix = input.slice(digits.length);
+      expect(parseQuantity(input)).toBe(
+        Number(digits) * (suffix ? (parseQuantity(`1${suffix}`) as number) : 1),
+      );
+    },
+  );
+
   it.each(['1e400', '1Ei1', 'toString', 'constructor', '1constructor', '.', '+', '1e', '1e+'])(
     '%s does not parse',
     (input) => {
