@@ -1,11 +1,16 @@
 // Admission benchmark (issue 4): the real webhook server against a bare fastify HTTPS baseline
 // that parses the same reviews, in the same run. Method (ARCHITECTURE.md): server on core 0,
-// wrk on core 1, warm-up, baseline and candidate interleaved in fresh processes (A B B A …),
-// server CPU time per request from /proc, latency percentiles at a fixed rate (half the
-// baseline's saturation) and with one connection (c1: one request at a time, no queueing), the
-// median of the per-pair ratios; RSS of each server idle (ready, before
-// any request) and under load (its peak, VmHWM, after the runs). Both run under the chart's memory
-// limit, as in a pod (V8 sizes its heap from it; harness/memory-limit.ts), unless --no-memory-limit.
+// wrk on core 1. Each pair is a fresh baseline and a fresh candidate, both running at once (the
+// idle one costs nothing) and each warmed up (--warmup seconds of saturation: our larger program
+// is still being optimized by V8 seconds after the first request). Then every measurement
+// alternates between them in one-second slices (A B, B A, …), so the two see the same moments of
+// a shared machine, whose neighbours move CPU time per request by 2× from one second to the
+// next: server CPU time per request from /proc at saturation, latency percentiles at a fixed
+// rate (half the baseline's saturation in that pair) and with one connection (c1: one request at
+// a time, no queueing). A pair's ratio is the median of its slice ratios; the printed ratio the
+// median of the pairs'. RSS of each server idle (ready, before any request) and under load (its
+// peak, VmHWM, after the runs). Both run under the chart's memory limit, as in a pod (V8 sizes its
+// heap from it; harness/memory-limit.ts), unless --no-memory-limit.
 // Of the candidate's CPU per request, the part spent deciding is read from its own /metrics (the
 // decision-duration histogram), so the output tells the rules engine from the server around it.
 // With --cluster the candidate runs with informers on against a real kube-apiserver (the local
@@ -15,7 +20,7 @@
 // replica that does not hold the Lease); --controller runs it as the Lease holder, controller
 // included (whose own cost bench:controller measures).
 //
-//   npm run bench:admission [-- --pairs 3 --seconds 5 --only "site create" --cluster --sites 10000 --controller --no-memory-limit]
+//   npm run bench:admission [-- --pairs 3 --seconds 5 --warmup 10 --only "site create" --cluster --sites 10000 --controller --no-memory-limit]
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,6 +39,7 @@ import {
   peakRssMiB,
   rssMiB,
   serveCommand,
+  type ServerProcess,
   startServer,
 } from '../lib/process.js';
 import { wrk, wrkScript } from '../lib/wrk.js';
@@ -45,7 +51,9 @@ import { scenarios } from './reviews.js';
 const { values } = parseArgs({
   options: {
     pairs: { type: 'string', default: '3' },
+    /** Measured seconds per server and kind of run, in one-second slices. */
     seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     only: { type: 'string' },
     cluster: { type: 'boolean', default: false },
@@ -62,7 +70,8 @@ await requireCommands([
 // --no-memory-limit: then V8 sizes the heap from the machine's memory.
 const MEMORY_LIMIT = values['no-memory-limit'] ? undefined : chartMemoryLimitBytes();
 const pairs = Number(values.pairs);
-const seconds = Number(values.seconds);
+const slices = Number(values.seconds);
+const warmupSeconds = Number(values.warmup);
 const connections = Number(values.connections);
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
@@ -70,10 +79,13 @@ const BASE_SITES = 100;
 const LOAD_SITES = values.sites === undefined ? undefined : Number(values.sites);
 if (LOAD_SITES !== undefined && !values.cluster) throw new Error('--sites needs --cluster');
 
+type Which = 'baseline' | 'candidate';
+const WHICH: readonly Which[] = ['baseline', 'candidate'];
+
 interface Measure {
   rps: number;
   cpuMicrosPerRequest: number;
-  /** The candidate's own deciding time per request in the saturation run (its /metrics); NaN for the baseline. */
+  /** The candidate's own deciding time per request in the saturation slices (its /metrics); NaN for the baseline. */
   decideMicrosPerRequest: number;
   /** Latency percentiles at the fixed rate, 4 connections (µs). */
   p50: number;
@@ -86,7 +98,13 @@ interface Measure {
   rssLoad: number;
 }
 
-const PORT = await freePort();
+/** One pair: each server's figures (medians of its slices) and the candidate's ratios to the baseline. */
+interface PairResult {
+  measures: Record<Which, Measure>;
+  ratios: Pick<Measure, 'rps' | 'cpuMicrosPerRequest' | 'p99' | 'p99c1' | 'rssLoad'>;
+}
+
+const PORTS: Record<Which, number> = { baseline: await freePort(), candidate: await freePort() };
 const cert = await selfSignedCert('ec');
 let plane: ControlPlane | undefined;
 let http: KubeHttp | undefined;
@@ -96,16 +114,16 @@ if (values.cluster) {
   http = kubeHttp(loadKubeConfig(plane.kubeconfig));
 }
 const servers = {
-  baseline: baselineServerCommand(PORT, cert),
+  baseline: baselineServerCommand(PORTS.baseline, cert),
   candidate: plane
     ? serveCommand(
-        PORT,
+        PORTS.candidate,
         cert,
         '--kubeconfig',
         plane.kubeconfig,
         ...(values.controller ? [] : ['--no-controller']),
       )
-    : offlineServeCommand(PORT, cert),
+    : offlineServeCommand(PORTS.candidate, cert),
 };
 
 /** Sites as the webhook would have defaulted them, spread over namespaces of 100. */
@@ -147,61 +165,116 @@ async function loadSites(client: KubeHttp, from: number, to: number): Promise<vo
 
 const servingCA = readFileSync(cert.cert);
 /** The candidate's decision-duration totals so far (/metrics); none for the baseline, which has no metrics. */
-async function decisionsSoFar(which: keyof typeof servers): Promise<DecisionTotals> {
+async function decisionsSoFar(which: Which): Promise<DecisionTotals> {
   if (which === 'baseline') return { seconds: 0, count: 0 };
-  const metrics = await get(`https://127.0.0.1:${PORT}/metrics`, servingCA);
+  const metrics = await get(`https://127.0.0.1:${PORTS.candidate}/metrics`, servingCA);
   if (metrics.status !== 200) throw new Error(`candidate /metrics answered ${metrics.status}`);
   return decisionTotals(metrics.body);
 }
 
-async function measure(
-  which: keyof typeof servers,
-  path: string,
-  saturation: string,
-  paced: string,
-): Promise<Measure> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Starts both servers of a pair on the server core, each under its own memory limit. */
+async function startPair(): Promise<Record<Which, ServerProcess>> {
+  const started = {} as Record<Which, ServerProcess>;
+  for (const which of WHICH) {
+    started[which] = await startServer(servers[which], {
+      cpu: SERVER_CPU,
+      readyUrl: `https://127.0.0.1:${PORTS[which]}/readyz`,
+      readyTimeoutMs: 120_000,
+      ...(MEMORY_LIMIT
+        ? { memoryLimit: { bytes: MEMORY_LIMIT, name: `bench-admission-${process.pid}-${which}` } }
+        : {}),
+    });
+  }
+  return started;
+}
+
+/** `run` on each server for one-second slices, alternating which goes first; each server's results. */
+async function alternate<T>(run: (which: Which) => Promise<T>): Promise<Record<Which, T[]>> {
+  const results: Record<Which, T[]> = { baseline: [], candidate: [] };
+  for (let k = 0; k < slices; k++) {
+    for (const which of k % 2 === 0 ? WHICH : [...WHICH].reverse()) results[which].push(await run(which));
+  }
+  return results;
+}
+
+/** The median over slices of candidate / baseline, slice by slice (each two adjacent in time). */
+const sliceRatio = (figures: Record<Which, number[]>) =>
+  median(figures.candidate.map((x, k) => x / (figures.baseline[k] as number)));
+
+async function measurePair(path: string, saturation: string, bodyFile: string): Promise<PairResult> {
   // The candidate logs one JSON line per decision, as in production; it goes to /dev/null here.
-  const server = await startServer(servers[which], {
-    cpu: SERVER_CPU,
-    readyUrl: `https://127.0.0.1:${PORT}/readyz`,
-    readyTimeoutMs: 120_000,
-    ...(MEMORY_LIMIT ? { memoryLimit: { bytes: MEMORY_LIMIT, name: `bench-admission-${process.pid}` } } : {}),
-  });
+  const running = await startPair();
   try {
     await new Promise((r) => setTimeout(r, 500)); // settle after start-up (and the informers' lists)
-    const rssIdle = rssMiB(server.pid);
-    const url = `https://127.0.0.1:${PORT}${path}`;
-    await wrk(url, saturation, { connections, seconds: 2, cpu: LOAD_CPU }); // warm-up: JIT, TLS sessions
-    const decided = () => decisionsSoFar(which);
-    const decidedBefore = await decided(); // first: this scrape's own CPU falls outside the run
-    const before = cpuSeconds(server.pid);
-    const full = await wrk(url, saturation, { connections, seconds, cpu: LOAD_CPU });
-    const cpu = cpuSeconds(server.pid) - before;
-    const decideMicrosPerRequest = decisionMicrosPerRequest(decidedBefore, await decided());
-    const latency = await wrk(url, paced, { connections: 4, seconds, cpu: LOAD_CPU });
-    const single = await wrk(url, saturation, { connections: 1, seconds, cpu: LOAD_CPU });
-    const errors = full.errors + latency.errors + single.errors;
-    if (errors > 0) throw new Error(`${which}: ${errors} failed requests`);
+    const rssIdle = { baseline: rssMiB(running.baseline.pid), candidate: rssMiB(running.candidate.pid) };
+    const url = (which: Which) => `https://127.0.0.1:${PORTS[which]}${path}`;
+    let errors = 0;
+    const load = async (which: Which, script: string, connections: number, seconds: number) => {
+      const result = await wrk(url(which), script, { connections, seconds, cpu: LOAD_CPU });
+      errors += result.errors;
+      return result;
+    };
+    for (const which of WHICH) await load(which, saturation, connections, warmupSeconds); // JIT, TLS sessions
+
+    const decidedBefore = await decisionsSoFar('candidate'); // first: this scrape's own CPU falls outside the slices
+    const saturated = await alternate(async (which) => {
+      const before = cpuSeconds(running[which].pid);
+      const result = await load(which, saturation, connections, 1);
+      return {
+        cpuMicrosPerRequest: ((cpuSeconds(running[which].pid) - before) * 1e6) / result.requests,
+        result,
+      };
+    });
+    const decided = decisionMicrosPerRequest(decidedBefore, await decisionsSoFar('candidate'));
+    // Fixed rate: half the baseline's saturation in this pair, 4 connections.
+    const rate = median(saturated.baseline.map((s) => s.result.requestsPerSecond)) / 2;
+    const paced = await wrkScript(cert.dir, bodyFile, (4 * 1000) / rate);
+    const pacedRuns = await alternate((which) => load(which, paced, 4, 1));
+    const single = await alternate((which) => load(which, saturation, 1, 1));
+    if (errors > 0) throw new Error(`${errors} failed requests`);
+
+    const perServer = <T>(runs: Record<Which, T[]>, figure: (run: T) => number) => ({
+      baseline: runs.baseline.map(figure),
+      candidate: runs.candidate.map(figure),
+    });
+    const cpu = perServer(saturated, (s) => s.cpuMicrosPerRequest);
+    const rps = perServer(saturated, (s) => s.result.requestsPerSecond);
+    const p99 = perServer(pacedRuns, (r) => r.p99);
+    const p99c1 = perServer(single, (r) => r.p99);
+    const measures = {} as Record<Which, Measure>;
+    for (const which of WHICH) {
+      measures[which] = {
+        rps: median(rps[which]),
+        cpuMicrosPerRequest: median(cpu[which]),
+        decideMicrosPerRequest: which === 'candidate' ? decided : Number.NaN,
+        p50: median(pacedRuns[which].map((r) => r.p50)),
+        p99: median(p99[which]),
+        p99c1: median(p99c1[which]),
+        rssIdle: rssIdle[which],
+        rssLoad: peakRssMiB(running[which].pid),
+      };
+    }
     return {
-      rps: full.requestsPerSecond,
-      cpuMicrosPerRequest: (cpu * 1e6) / full.requests,
-      decideMicrosPerRequest,
-      p50: latency.p50,
-      p99: latency.p99,
-      p99c1: single.p99,
-      rssIdle,
-      rssLoad: peakRssMiB(server.pid),
+      measures,
+      ratios: {
+        rps: sliceRatio(rps),
+        cpuMicrosPerRequest: sliceRatio(cpu),
+        p99: sliceRatio(p99),
+        p99c1: sliceRatio(p99c1),
+        rssLoad: measures.candidate.rssLoad / measures.baseline.rssLoad,
+      },
     };
   } finally {
-    await server.stop();
+    await Promise.all(WHICH.map((which) => running[which].stop()));
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fmt = (x: number, digits = 0) => x.toFixed(digits).padStart(8);
 
 console.log(
-  `admission benchmark: ${pairs} interleaved pairs × ${seconds}s, server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256` +
+  `admission benchmark: ${pairs} pairs, ${warmupSeconds} s warm-up each, then ${slices} one-second slices per server and kind of run, alternating; server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}, ECDSA P-256` +
     (plane
       ? `, candidate with informers on a real kube-apiserver${values.controller ? ', controller on' : ', --no-controller'}`
       : ', candidate --offline') +
@@ -210,7 +283,7 @@ console.log(
       : '; no memory limit (V8 sizes its heap from the machine)'),
 );
 
-type Medians = Record<'baseline' | 'candidate', Measure>;
+type Medians = Record<Which, Measure>;
 
 async function compare(label: string): Promise<Map<string, Medians>> {
   const results = new Map<string, Medians>();
@@ -219,23 +292,16 @@ async function compare(label: string): Promise<Map<string, Medians>> {
     const bodyFile = join(cert.dir, `${scenario.path.slice(1)}.json`);
     await writeFile(bodyFile, scenario.body);
     const saturation = await wrkScript(cert.dir, bodyFile);
-    // Fixed rate: half the baseline's saturation, measured once up front.
-    const probe = await measure('baseline', scenario.path, saturation, saturation);
-    const rate = probe.rps / 2;
-    const paced = await wrkScript(cert.dir, bodyFile, (4 * 1000) / rate);
-    const rows: { baseline: Measure; candidate: Measure }[] = [];
-    for (let i = 0; i < pairs; i++) {
-      const order: (keyof typeof servers)[] =
-        i % 2 === 0 ? ['baseline', 'candidate'] : ['candidate', 'baseline'];
-      const result = {} as { baseline: Measure; candidate: Measure };
-      for (const which of order) result[which] = await measure(which, scenario.path, saturation, paced);
-      rows.push(result);
-    }
-    console.log(`\n${scenario.name}: ${scenario.body.length} bytes, paced at ${rate.toFixed(0)} req/s`);
+    const rows: PairResult[] = [];
+    for (let i = 0; i < pairs; i++) rows.push(await measurePair(scenario.path, saturation, bodyFile));
+    const rate = median(rows.map((r) => r.measures.baseline.rps)) / 2;
+    console.log(
+      `\n${scenario.name}: ${scenario.body.length} bytes, paced at about ${rate.toFixed(0)} req/s (half the baseline's saturation, per pair)`,
+    );
     console.log('               req/s   CPU µs/req   p50 µs   p99 µs c1 p99 µs  RSS idle MiB  RSS load MiB');
     const medians = {} as Medians;
-    for (const which of ['baseline', 'candidate'] as const) {
-      const m = (f: keyof Measure) => median(rows.map((r) => r[which][f]));
+    for (const which of WHICH) {
+      const m = (f: keyof Measure) => median(rows.map((r) => r.measures[which][f]));
       medians[which] = {
         rps: m('rps'),
         cpuMicrosPerRequest: m('cpuMicrosPerRequest'),
@@ -251,7 +317,7 @@ async function compare(label: string): Promise<Map<string, Medians>> {
       );
     }
     results.set(scenario.name, medians);
-    const ratio = (f: keyof Measure) => median(rows.map((r) => r.candidate[f] / r.baseline[f]));
+    const ratio = (f: keyof PairResult['ratios']) => median(rows.map((r) => r.ratios[f]));
     const decide = medians.candidate.decideMicrosPerRequest;
     console.log(
       `candidate CPU per request: deciding ${decide.toFixed(1)} µs (its /metrics: in-process time of the decision), everything else ` +
@@ -259,7 +325,7 @@ async function compare(label: string): Promise<Map<string, Medians>> {
         `${medians.baseline.cpuMicrosPerRequest.toFixed(1)} µs`,
     );
     console.log(
-      `ratio (median of pairs): req/s ${ratio('rps').toFixed(2)}×, CPU/req ${ratio('cpuMicrosPerRequest').toFixed(2)}× (goal ≤ 1.25), ` +
+      `ratio (median of pairs, each the median of its slices): req/s ${ratio('rps').toFixed(2)}×, CPU/req ${ratio('cpuMicrosPerRequest').toFixed(2)}× (goal ≤ 1.25), ` +
         `c1 p99 ${ratio('p99c1').toFixed(2)}× (goal ≤ 1.1), p99 at the fixed rate ${ratio('p99').toFixed(2)}×, ` +
         `RSS under load ${ratio('rssLoad').toFixed(2)}× (goal ≤ 1.2), ` +
         `p99 candidate at the fixed rate ${(medians.candidate.p99 / 1000).toFixed(2)} ms (goal ≤ 2 ms)`,
