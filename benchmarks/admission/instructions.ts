@@ -1,9 +1,13 @@
 // Instructions per request, counted by valgrind's callgrind: the admission benchmark's figure
 // that does not move with the machine's neighbours (on a shared VM the CPU time per request of
 // the same server swings up to 2× between runs, and no hardware counters are exposed).
-// Each server runs twice under callgrind, answering N1 and then N2 requests over HTTPS; the
-// difference of the two totals divided by N2 − N1 cancels start-up, JIT warm-up and shutdown.
-// Every thread is counted (GC helpers, the libuv pool). Instructions are not time: cache misses
+// Each server runs once under callgrind per scenario: it answers N1 requests over HTTPS (start-up
+// and the first of V8's optimizations), then callgrind's counters are zeroed (callgrind_control),
+// it answers N2 − N1 more, and the counters are dumped: instructions of that window of one process,
+// divided by N2 − N1. (Two processes answering N1 and N2 requests, their totals subtracted, moved
+// by ±50 k per request with each process's own start-up.) Every thread is counted (GC helpers, the
+// libuv pool). V8 keeps optimizing our server for some 20,000 requests at full speed, which
+// callgrind cannot afford: the window still holds some of that compiling. Instructions are not time: cache misses
 // and allocation show in CPU time but barely here, so the two figures complement each other.
 // With --simulate callgrind also simulates the caches (the machine's L1 and last-level sizes) and
 // branch prediction: mispredicted branches and cache misses per request, and callgrind's cycle
@@ -16,11 +20,12 @@
 // every ~180 at full speed; one site create counted 584 k and 634 k instructions in two plain runs
 // and 706 k with --simulate. Compare ratios within one run, not counts across runs.
 //
-//   npm run bench:instructions [-- --requests 1000,3000 --only "site create" --simulate]
+//   npm run bench:instructions [-- --requests 2000,4000 --only "site create" --simulate]
 import { Agent } from 'node:https';
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
 import { requireCommands } from '../../harness/commands.js';
 import { freePort } from '../../harness/control-plane.js';
@@ -31,14 +36,19 @@ import { scenarios, type Scenario } from './reviews.js';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '1000,3000' },
+    requests: { type: 'string', default: '2000,4000' },
     only: { type: 'string' },
     simulate: { type: 'boolean', default: false },
   },
 });
 const [fewer, more] = (values.requests as string).split(',').map(Number) as [number, number];
 if (!(fewer >= 0 && more > fewer)) throw new Error('--requests takes N1,N2 with N2 > N1 ≥ 0');
-await requireCommands([{ binary: 'valgrind', debianPackage: 'valgrind' }]);
+// callgrind_control ships with valgrind.
+await requireCommands([
+  { binary: 'valgrind', debianPackage: 'valgrind' },
+  { binary: 'callgrind_control', debianPackage: 'valgrind' },
+]);
+const run = promisify(execFile);
 const CONCURRENCY = 4;
 const SIMULATE = values.simulate;
 
@@ -68,13 +78,16 @@ async function send(scenario: Scenario, count: number): Promise<void> {
   }
 }
 
-/** The event totals of one server process run that answers `count` requests. */
-async function events(
-  which: keyof typeof servers,
-  scenario: Scenario,
-  count: number,
-): Promise<CallgrindEvents> {
-  const outFile = join(cert.dir, `callgrind.${which}.${count}.out`);
+/** callgrind_control's `command` (zero, dump) for the process, which it answers once done. */
+async function control(pid: number, command: '--zero' | '--dump'): Promise<void> {
+  const { stdout } = await run('callgrind_control', [command, String(pid)]);
+  if (!/OK/.test(stdout)) throw new Error(`callgrind_control ${command} ${pid}: ${stdout.trim()}`);
+}
+
+/** The event totals of one server process over requests fewer+1 … more of the scenario. */
+async function windowEvents(which: keyof typeof servers, scenario: Scenario): Promise<CallgrindEvents> {
+  const outFile = join(cert.dir, `callgrind.${which}.out`);
+  await rm(`${outFile}.1`, { force: true });
   const server = await startServer(
     [
       'valgrind',
@@ -87,15 +100,18 @@ async function events(
   );
   let exitCode: number | null;
   try {
-    await send(scenario, count);
+    await send(scenario, fewer);
+    await control(server.pid, '--zero');
+    await send(scenario, more - fewer);
+    await control(server.pid, '--dump'); // written to outFile.1
   } finally {
     exitCode = await server.interrupt();
   }
   if (exitCode !== 0) throw new Error(`${which} exited with ${exitCode} (see ${outFile})`);
   try {
-    return callgrindTotals(await readFile(outFile, 'utf8'));
+    return callgrindTotals(await readFile(`${outFile}.1`, 'utf8'));
   } catch (error) {
-    throw new Error(`${outFile}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${outFile}.1: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -117,15 +133,14 @@ const row = (label: string, cell: (figure: keyof CostFigures, format: (n: number
   FIGURES.map(([figure, heading, format]) => cell(figure, format).padStart(heading.length + 2)).join('');
 
 console.log(
-  `admission instructions: callgrind, every thread of the server, (I(${more}) − I(${fewer})) / ${more - fewer} requests, ${CONCURRENCY} connections, ECDSA P-256` +
+  `admission instructions: callgrind, every thread of the server, requests ${fewer + 1}–${more} of one process (${more - fewer} counted), ${CONCURRENCY} connections, ECDSA P-256` +
     (SIMULATE ? ', simulated caches and branch prediction' : ''),
 );
 console.log(''.padEnd(34) + FIGURES.map(([, heading]) => `  ${heading}`).join(''));
 for (const scenario of scenarios().filter((s) => !values.only || s.name.includes(values.only))) {
   const cost = {} as Record<keyof typeof servers, CostFigures>;
   for (const which of ['baseline', 'candidate'] as const) {
-    const later = await events(which, scenario, more);
-    cost[which] = perRequest(await events(which, scenario, fewer), later, more - fewer);
+    cost[which] = perRequest(await windowEvents(which, scenario), more - fewer);
   }
   for (const which of ['baseline', 'candidate'] as const) {
     console.log(row(`${scenario.name} ${which}`, (figure, format) => format(cost[which][figure])));

@@ -30,8 +30,8 @@ const sum = (events: CallgrindEvents, names: string[]) =>
   names.reduce((total, name) => total + (events[name] ?? 0), 0);
 
 /** (later − earlier) / requests, for each figure: the cost of one request between two runs. */
-export function perRequest(earlier: CallgrindEvents, later: CallgrindEvents, requests: number): CostFigures {
-  const delta = (names: string[]) => (sum(later, names) - sum(earlier, names)) / requests;
+export function perRequest(window: CallgrindEvents, requests: number): CostFigures {
+  const delta = (names: string[]) => sum(window, names) / requests;
   const instructions = delta(['Ir']);
   const branchMisses = delta(['Bcm', 'Bim']);
   const l1Misses = delta(['I1mr', 'D1mr', 'D1mw']);
