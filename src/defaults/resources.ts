@@ -21,20 +21,29 @@ export function fillResources(
   // before (every UPDATE) nothing is absent, and this runs for 9 resource blocks per decision.
   const userRequests = written.requests;
   const userLimits = written.limits;
-  // A defaulted request is lowered to the user's limit, a defaulted limit raised to the user's request.
-  for (const name in profile.requests) {
-    if (!isAbsent(member(userRequests, name))) continue;
-    const request = profile.requests[name] as Quantity;
-    const userLimit = member(userLimits, name) as Quantity | undefined;
-    const value = userLimit !== undefined && less(userLimit, request) ? userLimit : request;
-    recorder.fill([...path, 'requests', name], value);
-  }
-  for (const name in profile.limits) {
-    if (!isAbsent(member(userLimits, name))) continue;
-    const limit = profile.limits[name] as Quantity;
-    const userRequest = member(userRequests, name) as Quantity | undefined;
-    const value = userRequest !== undefined && less(limit, userRequest) ? userRequest : limit;
-    recorder.fill([...path, 'limits', name], value);
+  fillSide(recorder, path, 'requests', profile.requests, userRequests, userLimits);
+  fillSide(recorder, path, 'limits', profile.limits, userLimits, userRequests);
+}
+
+/**
+ * Fills the absent leaves of one side from its defaults. A defaulted request is lowered to the
+ * user's limit (`other`), a defaulted limit raised to the user's request.
+ */
+function fillSide(
+  recorder: DefaultsRecorder,
+  path: readonly string[],
+  side: 'requests' | 'limits',
+  defaults: Record<string, Quantity> | undefined,
+  written: unknown,
+  other: unknown,
+): void {
+  for (const name in defaults) {
+    if (!isAbsent(member(written, name))) continue;
+    const fallback = defaults[name] as Quantity;
+    const bound = member(other, name) as Quantity | undefined;
+    const crosses =
+      bound !== undefined && (side === 'requests' ? less(bound, fallback) : less(fallback, bound));
+    recorder.fill([...path, side, name], crosses ? bound : fallback);
   }
 }
 
