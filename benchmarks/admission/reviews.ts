@@ -4,10 +4,9 @@
 // UPDATE carries what the API server sends once the mutating webhook is installed: the stored
 // object as it was defaulted on its way in, and the new one after our mutating webhook defaulted it.
 import { KIND_NAMES, type AdmittedKind } from '../../src/api/kinds.js';
+import { admitMutation } from '../../src/admission/admit.js';
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
-import { defaultBench } from '../../src/defaults/bench.js';
 import { operatorConfig } from '../../src/defaults/config.js';
-import { defaultSite } from '../../src/defaults/site.js';
 
 type Json = Record<string, unknown>;
 
@@ -225,9 +224,9 @@ export interface Scenario {
 
 /** The object as the mutating webhook left it (offline: no bench or storage class known). */
 function defaulted(object: Json): Json {
-  const context = { namespace: 'tenant-acme', view: staticClusterView([]), config: operatorConfig() };
-  const defaulter = object.kind === 'FrappeBench' ? defaultBench : defaultSite;
-  return structuredClone(defaulter(object, context).object);
+  const context = { view: staticClusterView([]), config: operatorConfig() };
+  const input = { operation: 'CREATE' as const, namespace: 'tenant-acme', object, dryRun: false };
+  return structuredClone(admitMutation(object.kind as AdmittedKind, input, context).object) as Json;
 }
 
 /** The scenarios of the benchmark: mutate and validate, site and bench; each body about 10 KB. */

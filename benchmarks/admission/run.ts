@@ -164,9 +164,8 @@ async function loadSites(client: KubeHttp, from: number, to: number): Promise<vo
 }
 
 const servingCA = readFileSync(cert.cert);
-/** The candidate's decision-duration totals so far (/metrics); none for the baseline, which has no metrics. */
-async function decisionsSoFar(which: Which): Promise<DecisionTotals> {
-  if (which === 'baseline') return { seconds: 0, count: 0 };
+/** The candidate's decision-duration totals so far (/metrics; the baseline has no metrics). */
+async function decisionsSoFar(): Promise<DecisionTotals> {
   const metrics = await get(`https://127.0.0.1:${PORTS.candidate}/metrics`, servingCA);
   if (metrics.status !== 200) throw new Error(`candidate /metrics answered ${metrics.status}`);
   return decisionTotals(metrics.body);
@@ -218,7 +217,7 @@ async function measurePair(path: string, saturation: string, bodyFile: string): 
     };
     for (const which of WHICH) await load(which, saturation, connections, warmupSeconds); // JIT, TLS sessions
 
-    const decidedBefore = await decisionsSoFar('candidate'); // first: this scrape's own CPU falls outside the slices
+    const decidedBefore = await decisionsSoFar(); // first: this scrape's own CPU falls outside the slices
     const saturated = await alternate(async (which) => {
       const before = cpuSeconds(running[which].pid);
       const result = await load(which, saturation, connections, 1);
@@ -227,7 +226,7 @@ async function measurePair(path: string, saturation: string, bodyFile: string): 
         result,
       };
     });
-    const decided = decisionMicrosPerRequest(decidedBefore, await decisionsSoFar('candidate'));
+    const decided = decisionMicrosPerRequest(decidedBefore, await decisionsSoFar());
     // Fixed rate: half the baseline's saturation in this pair, 4 connections.
     const rate = median(saturated.baseline.map((s) => s.result.requestsPerSecond)) / 2;
     const paced = await wrkScript(cert.dir, bodyFile, (4 * 1000) / rate);

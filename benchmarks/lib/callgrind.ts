@@ -29,7 +29,7 @@ export interface CostFigures {
 const sum = (events: CallgrindEvents, names: string[]) =>
   names.reduce((total, name) => total + (events[name] ?? 0), 0);
 
-/** (later − earlier) / requests, for each figure: the cost of one request between two runs. */
+/** The events of a counted window / its requests, for each figure: the cost of one request. */
 export function perRequest(window: CallgrindEvents, requests: number): CostFigures {
   const delta = (names: string[]) => sum(window, names) / requests;
   const instructions = delta(['Ir']);

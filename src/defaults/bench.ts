@@ -118,14 +118,13 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
   const legacyReplicas = typeof legacy === 'number' ? legacy : undefined;
   const enabledByDefault = type !== 'default' && legacyReplicas === undefined;
   const staticReplicas = legacyReplicas ?? 1;
-  // Nothing written by the user: all of it in one operation.
-  if (isAbsent(bench.get(paths.path))) {
-    const whole = enabledByDefault
-      ? { enabled: true, staticReplicas, ...AUTOSCALING_DEFAULTS }
-      : { enabled: false, staticReplicas };
-    bench.fill(paths.path, whole);
-    return;
-  }
+  const whole = {
+    enabled: enabledByDefault,
+    staticReplicas,
+    ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
+  };
+  // Nothing written by the user: all of it in one operation (fill returns the value now there).
+  if (bench.fill(paths.path, whole) === whole) return;
   const enabled = bench.fill(paths.enabled, enabledByDefault);
   bench.fill(paths.staticReplicas, staticReplicas);
   if (enabled !== true) return;
