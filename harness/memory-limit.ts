@@ -1,9 +1,10 @@
-// Running a process under a memory limit, as the kubelet runs a container with
-// `resources.limits.memory`: in a memory cgroup of its own. Node reads the limit at start
-// (libuv's uv_get_constrained_memory) and sizes V8's heap from it, so a process run this way keeps
-// the heap it keeps in its pod; without it, V8 sizes the heap from the machine's whole memory
-// (24 GiB here: a 4 GiB old-generation limit, which it grows into lazily) and RSS says little about
-// the pod. Needs root and a cgroup filesystem with the memory controller (v2, or v1 as here).
+// Running a process as the operator's pod runs: under the container's memory limit
+// (`resources.limits.memory`), in a memory cgroup of its own, and with the chart's NODE_OPTIONS.
+// Node reads the limit at start (libuv's uv_get_constrained_memory) and sizes V8's heap from it, so
+// a process run this way keeps the heap it keeps in its pod; without it, V8 sizes the heap from the
+// machine's whole memory (24 GiB here: a 4 GiB old-generation limit, which it grows into lazily) and
+// RSS says little about the pod. Needs root and a cgroup filesystem with the memory controller (v2,
+// or v1 as here).
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -19,15 +20,39 @@ export interface LimitedCommand {
   release(): void;
 }
 
+interface ChartValues {
+  resources?: { limits?: { memory?: unknown } };
+  nodeOptions?: unknown;
+}
+
+function chartValues(): ChartValues {
+  return parse(
+    readFileSync(join(projectRoot(), 'charts', 'frappe-admission', 'values.yaml'), 'utf8'),
+  ) as ChartValues;
+}
+
 /** The operator container's memory limit in the chart's values, in bytes. */
 export function chartMemoryLimitBytes(): number {
-  const values = parse(
-    readFileSync(join(projectRoot(), 'charts', 'frappe-admission', 'values.yaml'), 'utf8'),
-  ) as { resources?: { limits?: { memory?: unknown } } };
-  const bytes = parseQuantity(values.resources?.limits?.memory);
+  const bytes = parseQuantity(chartValues().resources?.limits?.memory);
   if (bytes === undefined)
     throw new Error('charts/frappe-admission/values.yaml has no resources.limits.memory');
   return bytes;
+}
+
+/**
+ * The operator container's NODE_OPTIONS in the chart's values (V8's heap flags, sized for the
+ * memory limit), '' when unset: a process started as in the pod gets these.
+ */
+export function chartNodeOptions(): string {
+  const options = chartValues().nodeOptions;
+  if (options !== undefined && options !== null && typeof options !== 'string')
+    throw new Error('charts/frappe-admission/values.yaml: nodeOptions must be a string');
+  return options ?? '';
+}
+
+/** The environment of a process started as the operator's pod starts it: the chart's NODE_OPTIONS. */
+export function podEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, NODE_OPTIONS: chartNodeOptions() };
 }
 
 /** The cgroup directory and the files to write the limit and the process into, v2 first. */

@@ -4,7 +4,7 @@
 // stopped gracefully or killed with SIGKILL.
 import { readFile } from 'node:fs/promises';
 import { freePort } from './control-plane.js';
-import { chartMemoryLimitBytes, underMemoryLimit } from './memory-limit.js';
+import { chartMemoryLimitBytes, podEnvironment, underMemoryLimit } from './memory-limit.js';
 import { builtCli } from './paths.js';
 import { issueCertificate, type CertificateFiles } from './pki.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
@@ -43,7 +43,7 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
   });
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
-  // Under the chart's memory limit, as in its pod: V8 sizes its heap from it.
+  // Under the chart's memory limit and with its NODE_OPTIONS, as in its pod: V8 sizes its heap from them.
   const limitBytes = chartMemoryLimitBytes();
   const limited = underMemoryLimit(
     [
@@ -73,7 +73,7 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
   );
   const [command, ...args] = limited.command as [string, ...string[]];
   const server = startProcess(`operator-${options.name}`, command, args, options.dir, {
-    ...process.env,
+    ...podEnvironment(),
     POD_NAME: options.name,
   });
   server.child.once('exit', limited.release);

@@ -1,16 +1,18 @@
 // Admission benchmark (issue 4): the real webhook server against a bare fastify HTTPS baseline
 // that parses the same reviews, in the same run. Method (ARCHITECTURE.md): server on core 0,
-// wrk on core 1. Each pair is a fresh baseline and a fresh candidate, both running at once (the
-// idle one costs nothing) and each warmed up (--warmup seconds of saturation: our larger program
+// wrk on core 1. Each pair is a fresh baseline and a fresh candidate, with a second bare server as
+// a control, all running at once (the idle ones cost nothing) and each warmed up (--warmup seconds of saturation: our larger program
 // is still being optimized by V8 seconds after the first request). Then every measurement
 // alternates between them in one-second slices (A B, B A, …), so the two see the same moments of
 // a shared machine, whose neighbours move CPU time per request by 2× from one second to the
-// next: server CPU time per request from /proc at saturation, latency percentiles at a fixed
+// next (the control, measured as the candidate is, shows how far a ratio moves between two
+// identical servers: every ratio is printed with the control's beside it): server CPU time per request from /proc at saturation, latency percentiles at a fixed
 // rate (half the baseline's saturation in that pair) and with one connection (c1: one request at
 // a time, no queueing). A pair's ratio is the median of its slice ratios; the printed ratio the
 // median of the pairs'. RSS of each server idle (ready, before any request) and under load (its
-// peak, VmHWM, after the runs). Both run under the chart's memory limit, as in a pod (V8 sizes its
-// heap from it; harness/memory-limit.ts), unless --no-memory-limit.
+// peak, VmHWM, after the runs). All run under the chart's memory limit, as in a pod (V8 sizes its
+// heap from it; harness/memory-limit.ts), and the candidate with the chart's NODE_OPTIONS, as its
+// pod runs it, unless --no-memory-limit (then V8 sizes every heap from the machine).
 // Of the candidate's CPU per request, the part spent deciding is read from its own /metrics (the
 // decision-duration histogram), so the output tells the rules engine from the server around it.
 // With --cluster the candidate runs with informers on against a real kube-apiserver (the local
@@ -26,7 +28,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
-import { chartMemoryLimitBytes } from '../../harness/memory-limit.js';
+import { chartMemoryLimitBytes, chartNodeOptions, podEnvironment } from '../../harness/memory-limit.js';
 import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { defaultSite } from '../../src/defaults/site.js';
@@ -79,8 +81,11 @@ const BASE_SITES = 100;
 const LOAD_SITES = values.sites === undefined ? undefined : Number(values.sites);
 if (LOAD_SITES !== undefined && !values.cluster) throw new Error('--sites needs --cluster');
 
-type Which = 'baseline' | 'candidate';
-const WHICH: readonly Which[] = ['baseline', 'candidate'];
+type Which = 'baseline' | 'control' | 'candidate';
+const WHICH: readonly Which[] = ['baseline', 'control', 'candidate'];
+/** The servers compared with the baseline: ours, and a second bare server (the noise floor). */
+type Compared = Exclude<Which, 'baseline'>;
+const COMPARED: readonly Compared[] = ['candidate', 'control'];
 
 interface Measure {
   rps: number;
@@ -98,13 +103,19 @@ interface Measure {
   rssLoad: number;
 }
 
-/** One pair: each server's figures (medians of its slices) and the candidate's ratios to the baseline. */
+type Ratios = Pick<Measure, 'rps' | 'cpuMicrosPerRequest' | 'p99' | 'p99c1' | 'rssLoad'>;
+
+/** One pair: each server's figures (medians of its slices), and the candidate's and the control's ratios to the baseline. */
 interface PairResult {
   measures: Record<Which, Measure>;
-  ratios: Pick<Measure, 'rps' | 'cpuMicrosPerRequest' | 'p99' | 'p99c1' | 'rssLoad'>;
+  ratios: Record<Compared, Ratios>;
 }
 
-const PORTS: Record<Which, number> = { baseline: await freePort(), candidate: await freePort() };
+const PORTS: Record<Which, number> = {
+  baseline: await freePort(),
+  control: await freePort(),
+  candidate: await freePort(),
+};
 const cert = await selfSignedCert('ec');
 let plane: ControlPlane | undefined;
 let http: KubeHttp | undefined;
@@ -113,8 +124,9 @@ if (values.cluster) {
   await installCrds(plane);
   http = kubeHttp(loadKubeConfig(plane.kubeconfig));
 }
-const servers = {
+const servers: Record<Which, string[]> = {
   baseline: baselineServerCommand(PORTS.baseline, cert),
+  control: baselineServerCommand(PORTS.control, cert),
   candidate: plane
     ? serveCommand(
         PORTS.candidate,
@@ -173,12 +185,14 @@ async function decisionsSoFar(): Promise<DecisionTotals> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** Starts both servers of a pair on the server core, each under its own memory limit. */
+/** Starts the servers of a pair on the server core, each under its own memory limit. */
 async function startPair(): Promise<Record<Which, ServerProcess>> {
   const started = {} as Record<Which, ServerProcess>;
   for (const which of WHICH) {
     started[which] = await startServer(servers[which], {
       cpu: SERVER_CPU,
+      // The candidate as its pod runs it: with the chart's NODE_OPTIONS (V8's heap beside the limit).
+      ...(MEMORY_LIMIT && which === 'candidate' ? { env: podEnvironment() } : {}),
       readyUrl: `https://127.0.0.1:${PORTS[which]}/readyz`,
       readyTimeoutMs: 120_000,
       ...(MEMORY_LIMIT
@@ -189,25 +203,26 @@ async function startPair(): Promise<Record<Which, ServerProcess>> {
   return started;
 }
 
-/** `run` on each server for one-second slices, alternating which goes first; each server's results. */
+/** `run` on each server for one-second slices, alternating the order; each server's results. */
 async function alternate<T>(run: (which: Which) => Promise<T>): Promise<Record<Which, T[]>> {
-  const results: Record<Which, T[]> = { baseline: [], candidate: [] };
+  const results: Record<Which, T[]> = { baseline: [], control: [], candidate: [] };
   for (let k = 0; k < slices; k++) {
     for (const which of k % 2 === 0 ? WHICH : [...WHICH].reverse()) results[which].push(await run(which));
   }
   return results;
 }
 
-/** The median over slices of candidate / baseline, slice by slice (each two adjacent in time). */
-const sliceRatio = (figures: Record<Which, number[]>) =>
-  median(figures.candidate.map((x, k) => x / (figures.baseline[k] as number)));
+/** The median over slices of a server's figure / the baseline's, slice by slice (near in time). */
+const sliceRatio = (figures: Record<Which, number[]>, which: Compared) =>
+  median(figures[which].map((x, k) => x / (figures.baseline[k] as number)));
 
 async function measurePair(path: string, saturation: string, bodyFile: string): Promise<PairResult> {
   // The candidate logs one JSON line per decision, as in production; it goes to /dev/null here.
   const running = await startPair();
   try {
     await new Promise((r) => setTimeout(r, 500)); // settle after start-up (and the informers' lists)
-    const rssIdle = { baseline: rssMiB(running.baseline.pid), candidate: rssMiB(running.candidate.pid) };
+    const rssIdle = {} as Record<Which, number>;
+    for (const which of WHICH) rssIdle[which] = rssMiB(running[which].pid);
     const url = (which: Which) => `https://127.0.0.1:${PORTS[which]}${path}`;
     let errors = 0;
     const load = async (which: Which, script: string, connections: number, seconds: number) => {
@@ -236,6 +251,7 @@ async function measurePair(path: string, saturation: string, bodyFile: string): 
 
     const perServer = <T>(runs: Record<Which, T[]>, figure: (run: T) => number) => ({
       baseline: runs.baseline.map(figure),
+      control: runs.control.map(figure),
       candidate: runs.candidate.map(figure),
     });
     const cpu = perServer(saturated, (s) => s.cpuMicrosPerRequest);
@@ -255,16 +271,14 @@ async function measurePair(path: string, saturation: string, bodyFile: string): 
         rssLoad: peakRssMiB(running[which].pid),
       };
     }
-    return {
-      measures,
-      ratios: {
-        rps: sliceRatio(rps),
-        cpuMicrosPerRequest: sliceRatio(cpu),
-        p99: sliceRatio(p99),
-        p99c1: sliceRatio(p99c1),
-        rssLoad: measures.candidate.rssLoad / measures.baseline.rssLoad,
-      },
-    };
+    const ratiosOf = (which: Compared): Ratios => ({
+      rps: sliceRatio(rps, which),
+      cpuMicrosPerRequest: sliceRatio(cpu, which),
+      p99: sliceRatio(p99, which),
+      p99c1: sliceRatio(p99c1, which),
+      rssLoad: measures[which].rssLoad / measures.baseline.rssLoad,
+    });
+    return { measures, ratios: { candidate: ratiosOf('candidate'), control: ratiosOf('control') } };
   } finally {
     await Promise.all(WHICH.map((which) => running[which].stop()));
   }
@@ -278,8 +292,9 @@ console.log(
       ? `, candidate with informers on a real kube-apiserver${values.controller ? ', controller on' : ', --no-controller'}`
       : ', candidate --offline') +
     (MEMORY_LIMIT
-      ? `; both under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, as in a pod`
-      : '; no memory limit (V8 sizes its heap from the machine)'),
+      ? `; all under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, the candidate with its NODE_OPTIONS (${chartNodeOptions() || 'none'}), as in a pod`
+      : '; no memory limit (V8 sizes its heap from the machine)') +
+    '; the control is a second bare server, measured as the candidate is: its ratios are the noise floor',
 );
 
 type Medians = Record<Which, Measure>;
@@ -316,7 +331,11 @@ async function compare(label: string): Promise<Map<string, Medians>> {
       );
     }
     results.set(scenario.name, medians);
-    const ratio = (f: keyof PairResult['ratios']) => median(rows.map((r) => r.ratios[f]));
+    /** The candidate's ratio, and the control's beside it: how far two identical servers differ. */
+    const ratio = (f: keyof Ratios) => {
+      const of = (which: Compared) => median(rows.map((r) => r.ratios[which][f])).toFixed(2);
+      return `${of('candidate')}× (control ${of('control')}×)`;
+    };
     const decide = medians.candidate.decideMicrosPerRequest;
     console.log(
       `candidate CPU per request: deciding ${decide.toFixed(1)} µs (its /metrics: in-process time of the decision), everything else ` +
@@ -324,9 +343,9 @@ async function compare(label: string): Promise<Map<string, Medians>> {
         `${medians.baseline.cpuMicrosPerRequest.toFixed(1)} µs`,
     );
     console.log(
-      `ratio (median of pairs, each the median of its slices): req/s ${ratio('rps').toFixed(2)}×, CPU/req ${ratio('cpuMicrosPerRequest').toFixed(2)}× (goal ≤ 1.25), ` +
-        `c1 p99 ${ratio('p99c1').toFixed(2)}× (goal ≤ 1.1), p99 at the fixed rate ${ratio('p99').toFixed(2)}×, ` +
-        `RSS under load ${ratio('rssLoad').toFixed(2)}× (goal ≤ 1.2), ` +
+      `ratio (median of pairs, each the median of its slices): req/s ${ratio('rps')}, CPU/req ${ratio('cpuMicrosPerRequest')} (goal ≤ 1.25), ` +
+        `c1 p99 ${ratio('p99c1')} (goal ≤ 1.1), p99 at the fixed rate ${ratio('p99')}, ` +
+        `RSS under load ${ratio('rssLoad')} (goal ≤ 1.2), ` +
         `p99 candidate at the fixed rate ${(medians.candidate.p99 / 1000).toFixed(2)} ms (goal ≤ 2 ms)`,
     );
   }
