@@ -85,7 +85,6 @@ type Which = 'baseline' | 'control' | 'candidate';
 const WHICH: readonly Which[] = ['baseline', 'control', 'candidate'];
 /** The servers compared with the baseline: ours, and a second bare server (the noise floor). */
 type Compared = Exclude<Which, 'baseline'>;
-const COMPARED: readonly Compared[] = ['candidate', 'control'];
 
 interface Measure {
   rps: number;
