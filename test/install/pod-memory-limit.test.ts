@@ -56,7 +56,11 @@ describe('the pod memory limit outside a pod', () => {
   it('gives V8 the young generation its NODE_OPTIONS ask for, under the limit', async () => {
     const semiSpaceMiB = Number(/--max-semi-space-size=(\d+)/.exec(chartNodeOptions())?.[1]);
     expect(semiSpaceMiB).toBeGreaterThan(1);
-    const limited = underMemoryLimit([process.execPath], chartMemoryLimitBytes(), `test-young-${process.pid}`);
+    const limited = underMemoryLimit(
+      [process.execPath],
+      chartMemoryLimitBytes(),
+      `test-young-${process.pid}`,
+    );
     try {
       const asInPod = await memoryOf(limited.command, podEnvironment());
       const withoutOptions = await memoryOf(limited.command, { ...process.env, NODE_OPTIONS: '' });
