@@ -1,5 +1,5 @@
 // Running a process as the operator's pod runs: under the container's memory limit
-// (`resources.limits.memory`), in a memory cgroup of its own, and with the chart's NODE_OPTIONS.
+// (`resources.limits.memory`), in a memory cgroup of its own, and with the chart's runtimeEnv.
 // Node reads the limit at start (libuv's uv_get_constrained_memory) and sizes V8's heap from it, so
 // a process run this way keeps the heap it keeps in its pod; without it, V8 sizes the heap from the
 // machine's whole memory (24 GiB here: a 4 GiB old-generation limit, which it grows into lazily) and
@@ -22,7 +22,7 @@ export interface LimitedCommand {
 
 interface ChartValues {
   resources?: { limits?: { memory?: unknown } };
-  nodeOptions?: unknown;
+  runtimeEnv?: unknown;
 }
 
 function chartValues(): ChartValues {
@@ -40,19 +40,20 @@ export function chartMemoryLimitBytes(): number {
 }
 
 /**
- * The operator container's NODE_OPTIONS in the chart's values (V8's heap flags, sized for the
- * memory limit), '' when unset: a process started as in the pod gets these.
+ * The operator container's environment beside its memory limit in the chart's values
+ * (`runtimeEnv`: V8's young generation in NODE_OPTIONS, glibc's MALLOC_ARENA_MAX).
  */
-export function chartNodeOptions(): string {
-  const options = chartValues().nodeOptions;
-  if (options !== undefined && options !== null && typeof options !== 'string')
-    throw new Error('charts/frappe-admission/values.yaml: nodeOptions must be a string');
-  return options ?? '';
+export function chartRuntimeEnv(): Record<string, string> {
+  const env = chartValues().runtimeEnv ?? {};
+  const entries = typeof env === 'object' && !Array.isArray(env) ? Object.entries(env) : undefined;
+  if (!entries || entries.some(([, value]) => typeof value !== 'string'))
+    throw new Error('charts/frappe-admission/values.yaml: runtimeEnv must map names to strings');
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
-/** The environment of a process started as the operator's pod starts it: the chart's NODE_OPTIONS. */
+/** The environment of a process started as the operator's pod starts it: `env` and the chart's runtimeEnv. */
 export function podEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, NODE_OPTIONS: chartNodeOptions() };
+  return { ...env, ...chartRuntimeEnv() };
 }
 
 /** The cgroup directory and the files to write the limit and the process into, v2 first. */

@@ -43,7 +43,7 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
   });
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
-  // Under the chart's memory limit and with its NODE_OPTIONS, as in its pod: V8 sizes its heap from them.
+  // Under the chart's memory limit and with its runtimeEnv, as in its pod: V8 sizes its heap from them.
   const limitBytes = chartMemoryLimitBytes();
   const limited = underMemoryLimit(
     [

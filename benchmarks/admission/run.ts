@@ -11,7 +11,7 @@
 // a time, no queueing). A pair's ratio is the median of its slice ratios; the printed ratio the
 // median of the pairs'. RSS of each server idle (ready, before any request) and under load (its
 // peak, VmHWM, after the runs). All run under the chart's memory limit, as in a pod (V8 sizes its
-// heap from it; harness/memory-limit.ts), and the candidate with the chart's NODE_OPTIONS, as its
+// heap from it; harness/memory-limit.ts), and the candidate with the chart's runtimeEnv, as its
 // pod runs it, unless --no-memory-limit (then V8 sizes every heap from the machine).
 // Of the candidate's CPU per request, the part spent deciding is read from its own /metrics (the
 // decision-duration histogram), so the output tells the rules engine from the server around it.
@@ -28,7 +28,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
-import { chartMemoryLimitBytes, chartNodeOptions, podEnvironment } from '../../harness/memory-limit.js';
+import { chartMemoryLimitBytes, chartRuntimeEnv, podEnvironment } from '../../harness/memory-limit.js';
 import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { defaultSite } from '../../src/defaults/site.js';
@@ -190,7 +190,7 @@ async function startPair(): Promise<Record<Which, ServerProcess>> {
   for (const which of WHICH) {
     started[which] = await startServer(servers[which], {
       cpu: SERVER_CPU,
-      // The candidate as its pod runs it: with the chart's NODE_OPTIONS (V8's heap beside the limit).
+      // The candidate as its pod runs it: with the chart's runtimeEnv (V8's heap, glibc's arenas).
       ...(MEMORY_LIMIT && which === 'candidate' ? { env: podEnvironment() } : {}),
       readyUrl: `https://127.0.0.1:${PORTS[which]}/readyz`,
       readyTimeoutMs: 120_000,
@@ -291,7 +291,7 @@ console.log(
       ? `, candidate with informers on a real kube-apiserver${values.controller ? ', controller on' : ', --no-controller'}`
       : ', candidate --offline') +
     (MEMORY_LIMIT
-      ? `; all under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, the candidate with its NODE_OPTIONS (${chartNodeOptions() || 'none'}), as in a pod`
+      ? `; all under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, the candidate with its runtimeEnv (${Object.entries(chartRuntimeEnv()).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}), as in a pod`
       : '; no memory limit (V8 sizes its heap from the machine)') +
     '; the control is a second bare server, measured as the candidate is: its ratios are the noise floor',
 );

@@ -1,12 +1,13 @@
 // The benchmarks and the controller tests run `serve` under the chart's memory limit and with its
-// NODE_OPTIONS, as its pod runs (harness/memory-limit.ts): both must be the rendered Deployment's,
-// and a process started that way must see them, so that V8 sizes its heap as it does in the pod.
+// runtimeEnv, as its pod runs (harness/memory-limit.ts): both must be the rendered Deployment's,
+// and a process started that way must see them, so that V8 sizes its heap and glibc its arenas as
+// they do in the pod.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   chartMemoryLimitBytes,
-  chartNodeOptions,
+  chartRuntimeEnv,
   podEnvironment,
   underMemoryLimit,
 } from '../../harness/memory-limit.js';
@@ -21,6 +22,27 @@ interface Memory {
   heapLimit: number;
   /** The young generation's size after a burst of short-lived garbage has grown it to its maximum. */
   newSpace: number;
+}
+
+/**
+ * glibc's thread arenas in a Node process whose libuv threads all compress at once: each arena is a
+ * 64 MiB-aligned reservation of exactly 64 MiB, read and writable up to what it has used.
+ */
+async function threadArenas(env: NodeJS.ProcessEnv): Promise<number> {
+  const script =
+    "const zlib = require('node:zlib'); const { readFileSync } = require('node:fs');" +
+    'const data = Buffer.alloc(8 << 20, 7);' +
+    'Promise.all(Array.from({ length: 16 }, () => new Promise((ok) => zlib.gzip(data, ok)))).then(() => {' +
+    "  const maps = readFileSync('/proc/self/maps', 'utf8').trim().split('\\n').map((line) => {" +
+    "    const [range, perms] = line.split(' '); const [start, end] = range.split('-').map((x) => BigInt('0x' + x));" +
+    '    return { start, end, perms }; });' +
+    'const SIZE = 64n << 20n; let arenas = 0;' +
+    'for (let i = 0; i + 1 < maps.length; i++) {' +
+    '  const [used, rest] = [maps[i], maps[i + 1]];' +
+    "  if (used.start % SIZE === 0n && used.perms === 'rw-p' && rest.perms === '---p' && rest.start === used.end && rest.end - used.start === SIZE) arenas++;" +
+    '} console.log(arenas); });';
+  const { stdout } = await run(process.execPath, ['-e', script], { env });
+  return Number(stdout.trim());
 }
 
 /** What a Node process started with `command` reports of its memory limit and heap sizes. */
@@ -44,17 +66,23 @@ describe('the pod memory limit outside a pod', () => {
     expect(parseQuantity(limit)).toBe(chartMemoryLimitBytes());
   });
 
-  it("runs with the rendered Deployment's NODE_OPTIONS", async () => {
+  it("runs with the rendered Deployment's runtimeEnv", async () => {
     const deployment = one(await render(), 'Deployment') as {
       spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } };
     };
     const env = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
-    expect(env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(chartNodeOptions());
-    expect(podEnvironment({}).NODE_OPTIONS).toBe(chartNodeOptions());
+    const runtimeEnv = chartRuntimeEnv();
+    expect(Object.keys(runtimeEnv).sort()).toEqual(['MALLOC_ARENA_MAX', 'NODE_OPTIONS']);
+    for (const [name, value] of Object.entries(runtimeEnv)) {
+      expect(env.find((e) => e.name === name)?.value).toBe(value);
+      expect(podEnvironment({})[name]).toBe(value);
+    }
   });
 
   it('gives V8 the young generation its NODE_OPTIONS ask for, under the limit', async () => {
-    const semiSpaceMiB = Number(/--max-semi-space-size=(\d+)/.exec(chartNodeOptions())?.[1]);
+    const semiSpaceMiB = Number(
+      /--max-semi-space-size=(\d+)/.exec(chartRuntimeEnv().NODE_OPTIONS ?? '')?.[1],
+    );
     expect(semiSpaceMiB).toBeGreaterThan(1);
     const limited = underMemoryLimit(
       [process.execPath],
@@ -70,6 +98,16 @@ describe('the pod memory limit outside a pod', () => {
     } finally {
       limited.release();
     }
+  });
+
+  it('keeps glibc to MALLOC_ARENA_MAX arenas while threads allocate at once', async () => {
+    const arenaMax = Number(chartRuntimeEnv().MALLOC_ARENA_MAX);
+    expect(arenaMax).toBeGreaterThanOrEqual(1);
+    const asInPod = await threadArenas(podEnvironment());
+    const glibcDefault = await threadArenas({ ...process.env, MALLOC_ARENA_MAX: '' });
+    // Arenas besides the main one (which lives in the brk heap).
+    expect(asInPod).toBeLessThanOrEqual(arenaMax - 1);
+    expect(glibcDefault).toBeGreaterThan(arenaMax - 1);
   });
 
   it('is what a process started under it sees, and V8 sizes its heap from it', async () => {
