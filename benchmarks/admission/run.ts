@@ -291,7 +291,11 @@ console.log(
       ? `, candidate with informers on a real kube-apiserver${values.controller ? ', controller on' : ', --no-controller'}`
       : ', candidate --offline') +
     (MEMORY_LIMIT
-      ? `; all under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, the candidate with its runtimeEnv (${Object.entries(chartRuntimeEnv()).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}), as in a pod`
+      ? `; all under the chart's memory limit of ${MEMORY_LIMIT / 1048576} MiB, the candidate with its runtimeEnv (${
+          Object.entries(chartRuntimeEnv())
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || 'none'
+        }), as in a pod`
       : '; no memory limit (V8 sizes its heap from the machine)') +
     '; the control is a second bare server, measured as the candidate is: its ratios are the noise floor',
 );
