@@ -12,10 +12,33 @@ import { closeSchema } from '../src/api/openapi.js';
 /** The options every validator is generated with (errors carry the offending value: `verbose`). */
 const VALIDATOR_OPTIONS = { allErrors: true, strict: false, validateFormats: false, verbose: true };
 
+type Schema = Record<string, unknown>;
+
+/**
+ * The schema with every int-or-string union trying its string branch first. ajv stops at the first
+ * branch that passes, but with allErrors a failed branch first builds its error object (paths,
+ * message, params) and throws it away: quantities are mostly strings, so the integer-first order of
+ * the CRD made a valid bench cost 27 such objects, 10 KB of garbage per validation.
+ */
+export function stringBranchFirst(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(stringBranchFirst);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema as Schema)) out[key] = stringBranchFirst(value);
+  const branches = out.anyOf;
+  if ((schema as Schema)['x-kubernetes-int-or-string'] === true && Array.isArray(branches))
+    out.anyOf = [
+      ...branches.filter((b) => (b as Schema).type === 'string'),
+      ...branches.filter((b) => (b as Schema).type !== 'string'),
+    ];
+  return out;
+}
+
 /** The module's source: one exported validator per kind, named after it, and the review envelope's. */
 export function renderValidatorModule(): string {
   const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true, esm: true } });
-  for (const info of KINDS) ajv.addSchema(closeSchema(rootSchema(info)), info.kind);
+  for (const info of KINDS)
+    ajv.addSchema(stringBranchFirst(closeSchema(rootSchema(info))) as Schema, info.kind);
   ajv.addSchema(ENVELOPE_SCHEMA, ADMISSION_REVIEW_ENVELOPE);
   const names = [...KINDS.map((info) => info.kind), ADMISSION_REVIEW_ENVELOPE];
   let code = standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name])));

@@ -71,7 +71,7 @@ function toFieldError(error: ErrorObject): FieldError {
 
 /**
  * One error per problem: the branches of an int-or-string union each say "must be integer" and
- * "must be string"; they become one "must be integer or string".
+ * "must be string"; they become one "must be string or integer" (the validators try the string branch first).
  */
 function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const types = new Map<string, ErrorObject>();
