@@ -27,18 +27,25 @@ export function valueAt(root: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-/** Structural equality of JSON values; an undefined member equals a missing one. */
+/**
+ * Structural equality of JSON values; an undefined member equals a missing one. Rules compare
+ * subtrees of both objects on every UPDATE, so it walks them without building key lists.
+ */
 export function sameJSON(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const x = a as JsonObject;
   const y = b as JsonObject;
-  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
-  return (
-    keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length &&
-    keys.every((k) => sameJSON(x[k], y[k]))
-  );
+  // Members of x, each equal to y's; then y may have no defined member more.
+  let members = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(x, key) || x[key] === undefined) continue;
+    if (!Object.hasOwn(y, key) || !sameJSON(x[key], y[key])) return false;
+    members++;
+  }
+  for (const key in y) if (Object.hasOwn(y, key) && y[key] !== undefined) members--;
+  return members === 0;
 }
 
 /** Segments of a field path as kubectl prints it: `spec.apps[0].name`, `metadata.annotations[a.b/c]`. */
