@@ -118,13 +118,15 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
   const legacyReplicas = typeof legacy === 'number' ? legacy : undefined;
   const enabledByDefault = type !== 'default' && legacyReplicas === undefined;
   const staticReplicas = legacyReplicas ?? 1;
-  const whole = {
-    enabled: enabledByDefault,
-    staticReplicas,
-    ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
-  };
-  // Nothing written by the user: all of it in one operation (fill returns the value now there).
-  if (bench.fill(paths.path, whole) === whole) return;
+  // Nothing written by the user: all of it in one operation.
+  if (isAbsent(bench.get(paths.path))) {
+    bench.fill(paths.path, {
+      enabled: enabledByDefault,
+      staticReplicas,
+      ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
+    });
+    return;
+  }
   const enabled = bench.fill(paths.enabled, enabledByDefault);
   bench.fill(paths.staticReplicas, staticReplicas);
   if (enabled !== true) return;

@@ -60,6 +60,16 @@ export class DefaultsRecorder {
   }
 
   /**
+   * fill with a value built only when the path is absent: a default that costs allocation to make
+   * (generated names, whole subtrees) is not made for an object that already has it, as every
+   * UPDATE's objects do.
+   */
+  fillBuilt<T>(path: readonly string[], build: () => T): unknown {
+    const present = this.get(path);
+    return isAbsent(present) ? this.fill(path, build()) : present;
+  }
+
+  /**
    * Sets path to value when it is absent, creating absent parents. Returns the value now at the
    * path. A present non-object parent (a schema error) is left alone: nothing is filled. The
    * value is shared, not copied: it must not change later (the operator config is deep-frozen).

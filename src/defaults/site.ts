@@ -40,7 +40,7 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   const hasName = typeof name === 'string' && name !== '';
   if (typeof siteName === 'string' && siteName !== '') site.fill(['spec', 'domain'], siteName);
   if (hasName) {
-    site.fill(['spec', 'adminPasswordSecretRef', 'name'], siteChildNames(name).adminSecret);
+    site.fillBuilt(['spec', 'adminPasswordSecretRef', 'name'], () => siteChildNames(name).adminSecret);
     site.fill(['spec', 'adminPasswordSecretRef', 'key'], 'password');
   }
 
@@ -50,9 +50,9 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   if (bench || site.get(['spec', 'benchRef', 'name']) === undefined)
     fillDatabase(site, databaseOf(bench), config);
   if (typeof siteName === 'string' && siteName !== '')
-    site.fill(
+    site.fillBuilt(
       ['spec', 'dbConfig', 'databaseName'],
-      defaultDatabaseIdentifiers(namespace, siteName).databaseName,
+      () => defaultDatabaseIdentifiers(namespace, siteName).databaseName,
     );
   // The user is the database name (generated or the user's own): the account Frappe connects as
   // on every version (databaseAccount, src/builders/site/database.ts). A user already set, such as
@@ -75,7 +75,7 @@ export function defaultSite(input: Record<string, unknown>, context: DefaultingC
   const wantsTLS = config.tlsIssuer !== undefined || (typeof issuer === 'string' && issuer !== '');
   const tlsEnabled = site.fill(['spec', 'tls', 'enabled'], wantsTLS);
   if (tlsEnabled === true) {
-    if (hasName) site.fill(['spec', 'tls', 'secretName'], siteChildNames(name).tlsSecret);
+    if (hasName) site.fillBuilt(['spec', 'tls', 'secretName'], () => siteChildNames(name).tlsSecret);
     if (config.tlsIssuer !== undefined) site.fill(['spec', 'tls', 'issuer'], config.tlsIssuer);
   }
   site.fill(['spec', 'deletionPolicy'], 'Retain');

@@ -307,7 +307,7 @@ describe('helm template: the Deployment', () => {
     });
   });
 
-  it('probes /healthz and /readyz over HTTPS on the webhook port, and passes POD_NAME/POD_NAMESPACE', () => {
+  it('probes /healthz and /readyz over HTTPS on the webhook port, and passes POD_NAME/POD_NAMESPACE and runtimeEnv', () => {
     const c = container(objects);
     expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' } });
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' } });
@@ -316,7 +316,27 @@ describe('helm template: the Deployment', () => {
     expect(c.env).toEqual([
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      // values.yaml runtimeEnv, in name order (test/install/pod-memory-limit.test.ts: what they do).
+      { name: 'MALLOC_ARENA_MAX', value: '1' },
+      { name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' },
     ]);
+  });
+
+  it('renders runtimeEnv as the user sets it, and no entry for an empty map', async () => {
+    const custom = await render({
+      release: RELEASE,
+      namespace: NS,
+      set: ['runtimeEnv.NODE_OPTIONS=--max-semi-space-size=8', 'runtimeEnv.TZ=UTC'],
+    });
+    expect(container(custom).env).toEqual(
+      expect.arrayContaining([
+        { name: 'NODE_OPTIONS', value: '--max-semi-space-size=8' },
+        { name: 'TZ', value: 'UTC' },
+        { name: 'MALLOC_ARENA_MAX', value: '1' },
+      ]),
+    );
+    const none = await render({ release: RELEASE, namespace: NS, set: ['runtimeEnv=null'] });
+    expect(container(none).env.map((e: { name: string }) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
   });
 
   it('with a client CA: passes --client-ca-file and probes the port by TCP (kubelet has no client certificate)', async () => {

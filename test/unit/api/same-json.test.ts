@@ -15,12 +15,13 @@ function canonical(value: unknown): string {
 }
 
 const member = fc.constantFrom('a', 'b', 'c', '0', '1', 'constructor', 'toString', '__proto__');
+// undefined only as a member's value (JSON has none; an array holding one is not JSON).
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    fc.constantFrom(null, true, false, 0, 1, '', 'a', '0', undefined),
+    fc.constantFrom(null, true, false, 0, 1, '', 'a', '0'),
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(member, tie('value'), { maxKeys: 4 }),
+    fc.dictionary(member, fc.option(tie('value'), { nil: undefined, freq: 4 }), { maxKeys: 4 }),
   ),
 })).value;
 
