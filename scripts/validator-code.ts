@@ -8,11 +8,10 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { ADMISSION_REVIEW_ENVELOPE, ENVELOPE_SCHEMA } from '../src/api/admission-review-schema.js';
 import { KINDS, rootSchema } from '../src/api/crds.js';
 import { closeSchema } from '../src/api/openapi.js';
+import { isObject, type JsonObject } from '../src/api/json.js';
 
 /** The options every validator is generated with (errors carry the offending value: `verbose`). */
 const VALIDATOR_OPTIONS = { allErrors: true, strict: false, validateFormats: false, verbose: true };
-
-type Schema = Record<string, unknown>;
 
 /**
  * The schema with every int-or-string union trying its string branch first. ajv stops at the first
@@ -22,15 +21,14 @@ type Schema = Record<string, unknown>;
  */
 export function stringBranchFirst(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(stringBranchFirst);
-  if (typeof schema !== 'object' || schema === null) return schema;
-  const out: Schema = {};
-  for (const [key, value] of Object.entries(schema as Schema)) out[key] = stringBranchFirst(value);
+  if (!isObject(schema)) return schema;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = stringBranchFirst(value);
   const branches = out.anyOf;
-  if ((schema as Schema)['x-kubernetes-int-or-string'] === true && Array.isArray(branches))
-    out.anyOf = [
-      ...branches.filter((b) => (b as Schema).type === 'string'),
-      ...branches.filter((b) => (b as Schema).type !== 'string'),
-    ];
+  if (schema['x-kubernetes-int-or-string'] === true && Array.isArray(branches)) {
+    const isString = (branch: unknown) => isObject(branch) && branch.type === 'string';
+    out.anyOf = [...branches.filter(isString), ...branches.filter((b) => !isString(b))];
+  }
   return out;
 }
 
@@ -38,7 +36,7 @@ export function stringBranchFirst(schema: unknown): unknown {
 export function renderValidatorModule(): string {
   const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true, esm: true } });
   for (const info of KINDS)
-    ajv.addSchema(stringBranchFirst(closeSchema(rootSchema(info))) as Schema, info.kind);
+    ajv.addSchema(stringBranchFirst(closeSchema(rootSchema(info))) as JsonObject, info.kind);
   ajv.addSchema(ENVELOPE_SCHEMA, ADMISSION_REVIEW_ENVELOPE);
   const names = [...KINDS.map((info) => info.kind), ADMISSION_REVIEW_ENVELOPE];
   let code = standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name])));

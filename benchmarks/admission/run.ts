@@ -1,12 +1,13 @@
 // Admission benchmark (issue 4): the real webhook server against a bare fastify HTTPS baseline
 // that parses the same reviews, in the same run. Method (ARCHITECTURE.md): server on core 0,
 // wrk on core 1. Each pair is a fresh baseline and a fresh candidate, with a second bare server as
-// a control, all running at once (the idle ones cost nothing) and each warmed up (--warmup seconds of saturation: our larger program
-// is still being optimized by V8 seconds after the first request). Then every measurement
-// alternates between them in one-second slices (A B, B A, …), so the two see the same moments of
-// a shared machine, whose neighbours move CPU time per request by 2× from one second to the
-// next (the control, measured as the candidate is, shows how far a ratio moves between two
-// identical servers: every ratio is printed with the control's beside it): server CPU time per request from /proc at saturation, latency percentiles at a fixed
+// a control, all running at once (the idle ones cost nothing) and each warmed up (--warmup seconds
+// of saturation: our larger program is still being optimized by V8 seconds after the first
+// request). Then every measurement alternates between them in one-second slices (A B C, C B A, …),
+// so all see the same moments of a shared machine, whose neighbours move CPU time per request by
+// 2× from one second to the next (the control, measured as the candidate is, shows how far a ratio
+// moves between two identical servers: every ratio is printed with the control's beside it):
+// server CPU time per request from /proc at saturation, latency percentiles at a fixed
 // rate (half the baseline's saturation in that pair) and with one connection (c1: one request at
 // a time, no queueing). A pair's ratio is the median of its slice ratios; the printed ratio the
 // median of the pairs'. RSS of each server idle (ready, before any request) and under load (its
@@ -85,6 +86,9 @@ type Which = 'baseline' | 'control' | 'candidate';
 const WHICH: readonly Which[] = ['baseline', 'control', 'candidate'];
 /** The servers compared with the baseline: ours, and a second bare server (the noise floor). */
 type Compared = Exclude<Which, 'baseline'>;
+/** A record with f's value for each server. */
+const perWhich = <T>(f: (which: Which) => T) =>
+  Object.fromEntries(WHICH.map((which) => [which, f(which)])) as Record<Which, T>;
 
 interface Measure {
   rps: number;
@@ -184,8 +188,8 @@ async function decisionsSoFar(): Promise<DecisionTotals> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** Starts the servers of a pair on the server core, each under its own memory limit. */
-async function startPair(): Promise<Record<Which, ServerProcess>> {
+/** Starts the servers of a pair (and its control) on the server core, each under its own memory limit. */
+async function startServers(): Promise<Record<Which, ServerProcess>> {
   const started = {} as Record<Which, ServerProcess>;
   for (const which of WHICH) {
     started[which] = await startServer(servers[which], {
@@ -204,7 +208,7 @@ async function startPair(): Promise<Record<Which, ServerProcess>> {
 
 /** `run` on each server for one-second slices, alternating the order; each server's results. */
 async function alternate<T>(run: (which: Which) => Promise<T>): Promise<Record<Which, T[]>> {
-  const results: Record<Which, T[]> = { baseline: [], control: [], candidate: [] };
+  const results = perWhich((): T[] => []);
   for (let k = 0; k < slices; k++) {
     for (const which of k % 2 === 0 ? WHICH : [...WHICH].reverse()) results[which].push(await run(which));
   }
@@ -217,11 +221,10 @@ const sliceRatio = (figures: Record<Which, number[]>, which: Compared) =>
 
 async function measurePair(path: string, saturation: string, bodyFile: string): Promise<PairResult> {
   // The candidate logs one JSON line per decision, as in production; it goes to /dev/null here.
-  const running = await startPair();
+  const running = await startServers();
   try {
     await new Promise((r) => setTimeout(r, 500)); // settle after start-up (and the informers' lists)
-    const rssIdle = {} as Record<Which, number>;
-    for (const which of WHICH) rssIdle[which] = rssMiB(running[which].pid);
+    const rssIdle = perWhich((which) => rssMiB(running[which].pid));
     const url = (which: Which) => `https://127.0.0.1:${PORTS[which]}${path}`;
     let errors = 0;
     const load = async (which: Which, script: string, connections: number, seconds: number) => {
@@ -248,28 +251,22 @@ async function measurePair(path: string, saturation: string, bodyFile: string): 
     const single = await alternate((which) => load(which, saturation, 1, 1));
     if (errors > 0) throw new Error(`${errors} failed requests`);
 
-    const perServer = <T>(runs: Record<Which, T[]>, figure: (run: T) => number) => ({
-      baseline: runs.baseline.map(figure),
-      control: runs.control.map(figure),
-      candidate: runs.candidate.map(figure),
-    });
+    const perServer = <T>(runs: Record<Which, T[]>, figure: (run: T) => number) =>
+      perWhich((which) => runs[which].map(figure));
     const cpu = perServer(saturated, (s) => s.cpuMicrosPerRequest);
     const rps = perServer(saturated, (s) => s.result.requestsPerSecond);
     const p99 = perServer(pacedRuns, (r) => r.p99);
     const p99c1 = perServer(single, (r) => r.p99);
-    const measures = {} as Record<Which, Measure>;
-    for (const which of WHICH) {
-      measures[which] = {
-        rps: median(rps[which]),
-        cpuMicrosPerRequest: median(cpu[which]),
-        decideMicrosPerRequest: which === 'candidate' ? decided : Number.NaN,
-        p50: median(pacedRuns[which].map((r) => r.p50)),
-        p99: median(p99[which]),
-        p99c1: median(p99c1[which]),
-        rssIdle: rssIdle[which],
-        rssLoad: peakRssMiB(running[which].pid),
-      };
-    }
+    const measures = perWhich((which): Measure => ({
+      rps: median(rps[which]),
+      cpuMicrosPerRequest: median(cpu[which]),
+      decideMicrosPerRequest: which === 'candidate' ? decided : Number.NaN,
+      p50: median(pacedRuns[which].map((r) => r.p50)),
+      p99: median(p99[which]),
+      p99c1: median(p99c1[which]),
+      rssIdle: rssIdle[which],
+      rssLoad: peakRssMiB(running[which].pid),
+    }));
     const ratiosOf = (which: Compared): Ratios => ({
       rps: sliceRatio(rps, which),
       cpuMicrosPerRequest: sliceRatio(cpu, which),

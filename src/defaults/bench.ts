@@ -120,11 +120,10 @@ function fillWorker(bench: DefaultsRecorder, type: WorkerType): void {
   const staticReplicas = legacyReplicas ?? 1;
   // Nothing written by the user: all of it in one operation.
   if (isAbsent(bench.get(paths.path))) {
-    bench.fill(paths.path, {
-      enabled: enabledByDefault,
-      staticReplicas,
-      ...(enabledByDefault ? AUTOSCALING_DEFAULTS : {}),
-    });
+    const whole = enabledByDefault
+      ? { enabled: true, staticReplicas, ...AUTOSCALING_DEFAULTS }
+      : { enabled: false, staticReplicas };
+    bench.fill(paths.path, whole);
     return;
   }
   const enabled = bench.fill(paths.enabled, enabledByDefault);
