@@ -32,4 +32,5 @@ COPY --from=build /src/dist/src ./dist/src
 # 65532: the conventional "nonroot" uid/gid; numeric so runAsNonRoot can verify it without /etc/passwd.
 USER 65532:65532
 EXPOSE 9443
+# The chart runs this command with V8 flags of its own (values.yaml runtimeFlags).
 ENTRYPOINT ["node", "/app/dist/src/cli.js", "serve"]

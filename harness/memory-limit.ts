@@ -1,5 +1,5 @@
 // Running a process as the operator's pod runs: under the container's memory limit
-// (`resources.limits.memory`), in a memory cgroup of its own, and with the chart's runtimeEnv.
+// (`resources.limits.memory`), in a memory cgroup of its own, with the chart's runtimeEnv and runtimeFlags.
 // Node reads the limit at start (libuv's uv_get_constrained_memory) and sizes V8's heap from it, so
 // a process run this way keeps the heap it keeps in its pod; without it, V8 sizes the heap from the
 // machine's whole memory (24 GiB here: a 4 GiB old-generation limit, which it grows into lazily) and
@@ -23,6 +23,7 @@ export interface LimitedCommand {
 interface ChartValues {
   resources?: { limits?: { memory?: unknown } };
   runtimeEnv?: unknown;
+  runtimeFlags?: unknown;
 }
 
 function chartValues(): ChartValues {
@@ -54,6 +55,20 @@ export function chartRuntimeEnv(): Record<string, string> {
 /** The environment of a process started as the operator's pod starts it: `env` and the chart's runtimeEnv. */
 export function podEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, ...chartRuntimeEnv() };
+}
+
+/** The V8 flags the chart puts on node's command line before the operator's script (`runtimeFlags`). */
+export function chartRuntimeFlags(): string[] {
+  const flags = chartValues().runtimeFlags ?? [];
+  if (!Array.isArray(flags) || flags.some((flag) => typeof flag !== 'string'))
+    throw new Error('charts/frappe-admission/values.yaml: runtimeFlags must be a list of strings');
+  return flags as string[];
+}
+
+/** `node script ...args` as the operator's pod runs it: with the chart's runtimeFlags after `node`. */
+export function podCommand([node, ...rest]: readonly string[]): string[] {
+  if (node === undefined) throw new Error('podCommand: an empty command');
+  return [node, ...chartRuntimeFlags(), ...rest];
 }
 
 /** The cgroup directory and the files to write the limit and the process into, v2 first. */

@@ -4,7 +4,7 @@
 // stopped gracefully or killed with SIGKILL.
 import { readFile } from 'node:fs/promises';
 import { freePort } from './control-plane.js';
-import { chartMemoryLimitBytes, podEnvironment, underMemoryLimit } from './memory-limit.js';
+import { chartMemoryLimitBytes, podCommand, podEnvironment, underMemoryLimit } from './memory-limit.js';
 import { builtCli } from './paths.js';
 import { issueCertificate, type CertificateFiles } from './pki.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
@@ -43,10 +43,10 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
   });
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
-  // Under the chart's memory limit and with its runtimeEnv, as in its pod: V8 sizes its heap from them.
+  // Under the chart's memory limit, with its runtimeEnv and runtimeFlags, as in its pod: V8 sizes its heap from them.
   const limitBytes = chartMemoryLimitBytes();
   const limited = underMemoryLimit(
-    [
+    podCommand([
       process.execPath,
       builtCli(),
       'serve',
@@ -67,7 +67,7 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
       '--leader-election-name',
       options.leaseName,
       ...(options.extraArgs ?? []),
-    ],
+    ]),
     limitBytes,
     `operator-${process.pid}-${options.name}`,
   );

@@ -10,8 +10,17 @@ import { KINDS, rootSchema } from '../src/api/crds.js';
 import { closeSchema } from '../src/api/openapi.js';
 import { isObject, type JsonObject } from '../src/api/json.js';
 
-/** The options every validator is generated with (errors carry the offending value: `verbose`). */
-const VALIDATOR_OPTIONS = { allErrors: true, strict: false, validateFormats: false, verbose: true };
+/**
+ * The options every validator is generated with: errors carry the offending value (`verbose`), and
+ * every `$ref` stays a function of its own (`inlineRefs: false`, see sharedDefinitions).
+ */
+export const VALIDATOR_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+  verbose: true,
+  inlineRefs: false,
+};
 
 /**
  * The schema with every int-or-string union trying its string branch first. ajv stops at the first
@@ -32,11 +41,55 @@ export function stringBranchFirst(schema: unknown): unknown {
   return out;
 }
 
+/** The inline size (JSON characters, with its hoisted parts as references) from which a subschema becomes a function. */
+const FUNCTION_SCHEMA_CHARS = 1024;
+
+/**
+ * The schema with its larger subschemas moved into `$defs` and referenced: bottom up, every
+ * subschema whose own JSON (its hoisted parts counted as references) reaches FUNCTION_SCHEMA_CHARS,
+ * once per distinct shape (descriptions dropped: they never change what is valid). ajv generates a
+ * function per definition (`inlineRefs: false`), so no function grows past what V8's optimizing
+ * compiler takes: inlined, the bench's validator was one function of 290 KB of source, over
+ * TurboFan's bytecode limit. Small subschemas stay inline: each call of a definition allocates its
+ * arguments (the instance path among them) on every validation.
+ */
+export function sharedDefinitions(root: JsonObject): JsonObject {
+  const definitions: JsonObject = {};
+  const nameOf = new Map<string, string>();
+  const visit = (schema: unknown, isRoot: boolean): unknown => {
+    if (Array.isArray(schema)) return schema.map((item) => visit(item, false));
+    if (!isObject(schema)) return schema;
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'description') continue;
+      // Under `properties` the keys are field names, not keywords: each value is a schema.
+      out[key] =
+        key === 'properties' && isObject(value)
+          ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, visit(sub, false)]))
+          : visit(value, false);
+    }
+    const shape = JSON.stringify(out);
+    if (isRoot || shape.length < FUNCTION_SCHEMA_CHARS) return out;
+    let name = nameOf.get(shape);
+    if (name === undefined) {
+      name = `s${nameOf.size}`;
+      nameOf.set(shape, name);
+      definitions[name] = out;
+    }
+    return { $ref: `#/$defs/${name}` };
+  };
+  return { ...(visit(root, true) as JsonObject), $defs: definitions };
+}
+
+/** The schema a kind's generated validator is compiled from. */
+export function validatorSchema(info: (typeof KINDS)[number]): JsonObject {
+  return sharedDefinitions(stringBranchFirst(closeSchema(rootSchema(info))) as JsonObject);
+}
+
 /** The module's source: one exported validator per kind, named after it, and the review envelope's. */
 export function renderValidatorModule(): string {
   const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true, esm: true } });
-  for (const info of KINDS)
-    ajv.addSchema(stringBranchFirst(closeSchema(rootSchema(info))) as JsonObject, info.kind);
+  for (const info of KINDS) ajv.addSchema(validatorSchema(info), info.kind);
   ajv.addSchema(ENVELOPE_SCHEMA, ADMISSION_REVIEW_ENVELOPE);
   const names = [...KINDS.map((info) => info.kind), ADMISSION_REVIEW_ENVELOPE];
   let code = standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name])));

@@ -12,7 +12,7 @@
 // a time, no queueing). A pair's ratio is the median of its slice ratios; the printed ratio the
 // median of the pairs'. RSS of each server idle (ready, before any request) and under load (its
 // peak, VmHWM, after the runs). All run under the chart's memory limit, as in a pod (V8 sizes its
-// heap from it; harness/memory-limit.ts), and the candidate with the chart's runtimeEnv, as its
+// heap from it; harness/memory-limit.ts), and the candidate with the chart's runtimeEnv and runtimeFlags, as its
 // pod runs it, unless --no-memory-limit (then V8 sizes every heap from the machine).
 // Of the candidate's CPU per request, the part spent deciding is read from its own /metrics (the
 // decision-duration histogram), so the output tells the rules engine from the server around it.
@@ -29,7 +29,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
-import { chartMemoryLimitBytes, chartRuntimeEnv, podEnvironment } from '../../harness/memory-limit.js';
+import {
+  chartMemoryLimitBytes,
+  chartRuntimeEnv,
+  chartRuntimeFlags,
+  podCommand,
+  podEnvironment,
+} from '../../harness/memory-limit.js';
 import { freePort, installCrds, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { kubeHttp, loadKubeConfig, type KubeHttp } from '../../src/kube/kube-http.js';
 import { defaultSite } from '../../src/defaults/site.js';
@@ -192,10 +198,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function startServers(): Promise<Record<Which, ServerProcess>> {
   const started = {} as Record<Which, ServerProcess>;
   for (const which of WHICH) {
-    started[which] = await startServer(servers[which], {
+    // The candidate as its pod runs it: with the chart's runtimeEnv (V8's heap, glibc's arenas) and runtimeFlags.
+    const asInPod = MEMORY_LIMIT !== undefined && which === 'candidate';
+    started[which] = await startServer(asInPod ? podCommand(servers[which]) : servers[which], {
       cpu: SERVER_CPU,
-      // The candidate as its pod runs it: with the chart's runtimeEnv (V8's heap, glibc's arenas).
-      ...(MEMORY_LIMIT && which === 'candidate' ? { env: podEnvironment() } : {}),
+      ...(asInPod ? { env: podEnvironment() } : {}),
       readyUrl: `https://127.0.0.1:${PORTS[which]}/readyz`,
       readyTimeoutMs: 120_000,
       ...(MEMORY_LIMIT
@@ -292,7 +299,7 @@ console.log(
           Object.entries(chartRuntimeEnv())
             .map(([k, v]) => `${k}=${v}`)
             .join(' ') || 'none'
-        }), as in a pod`
+        }) and runtimeFlags (${chartRuntimeFlags().join(' ') || 'none'}), as in a pod`
       : '; no memory limit (V8 sizes its heap from the machine)') +
     '; the control is a second bare server, measured as the candidate is: its ratios are the noise floor',
 );

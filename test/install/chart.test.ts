@@ -339,6 +339,29 @@ describe('helm template: the Deployment', () => {
     expect(container(none).env.map((e: { name: string }) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
   });
 
+  it("runs the image's entry point with runtimeFlags on node's command line, as the user sets them", async () => {
+    // The Dockerfile's ENTRYPOINT is the same command without flags.
+    const entrypoint = JSON.parse(
+      /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1] ?? '[]',
+    ) as string[];
+    expect(entrypoint).toEqual(['node', '/app/dist/src/cli.js', 'serve']);
+    // values.yaml runtimeFlags (test/install/pod-memory-limit.test.ts: what they do).
+    expect(container(objects).command).toEqual(['node', '--no-maglev', ...entrypoint.slice(1)]);
+    const custom = await render({
+      release: RELEASE,
+      namespace: NS,
+      set: ['runtimeFlags={--no-maglev,--stack-size=2000}'],
+    });
+    expect(container(custom).command).toEqual([
+      'node',
+      '--no-maglev',
+      '--stack-size=2000',
+      ...entrypoint.slice(1),
+    ]);
+    const none = await render({ release: RELEASE, namespace: NS, set: ['runtimeFlags=null'] });
+    expect(container(none).command).toEqual(entrypoint);
+  });
+
   it('with a client CA: passes --client-ca-file and probes the port by TCP (kubelet has no client certificate)', async () => {
     const withCA = await render({
       release: RELEASE,
