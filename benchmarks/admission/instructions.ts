@@ -1,7 +1,8 @@
 // Instructions per request, counted by valgrind's callgrind: the admission benchmark's figure
 // that does not move with the machine's neighbours (on a shared VM the CPU time per request of
 // the same server swings up to 2× between runs, and no hardware counters are exposed).
-// Each server runs once under callgrind per scenario: it answers N1 requests over HTTPS (start-up
+// Each server runs once under callgrind per scenario (the candidate with the chart's runtimeFlags and
+// runtimeEnv, as in its pod, without its memory limit): it answers N1 requests over HTTPS (start-up
 // and the first of V8's optimizations), then callgrind's counters are zeroed (callgrind_control),
 // it answers N2 − N1 more, and the counters are dumped: instructions of that window of one process,
 // divided by N2 − N1. (Two processes answering N1 and N2 requests, their totals subtracted, moved
@@ -29,6 +30,7 @@ import { parseArgs, promisify } from 'node:util';
 import { selfSignedCert } from '../lib/certs.js';
 import { requireCommands } from '../../harness/commands.js';
 import { freePort } from '../../harness/control-plane.js';
+import { podCommand, podEnvironment } from '../../harness/memory-limit.js';
 import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
 import { post } from '../lib/post.js';
 import { callgrindTotals, perRequest, type CallgrindEvents, type CostFigures } from '../lib/callgrind.js';
@@ -54,9 +56,14 @@ const SIMULATE = values.simulate;
 
 const PORT = await freePort();
 const cert = await selfSignedCert('ec');
+// The candidate with the chart's runtimeFlags and runtimeEnv, as its pod runs it, but without the pod's
+// memory limit: valgrind's own memory would not fit in it.
 const servers = {
-  baseline: baselineServerCommand(PORT, cert),
-  candidate: offlineServeCommand(PORT, cert, '--drain-delay-seconds', '0'),
+  baseline: { command: baselineServerCommand(PORT, cert), env: process.env },
+  candidate: {
+    command: podCommand(offlineServeCommand(PORT, cert, '--drain-delay-seconds', '0')),
+    env: podEnvironment(),
+  },
 };
 
 /** Sends `count` POSTs of the scenario, CONCURRENCY at a time over kept-alive connections. */
@@ -94,9 +101,9 @@ async function windowEvents(which: keyof typeof servers, scenario: Scenario): Pr
       '--tool=callgrind',
       ...(SIMULATE ? ['--cache-sim=yes', '--branch-sim=yes'] : []),
       `--callgrind-out-file=${outFile}`,
-      ...servers[which],
+      ...servers[which].command,
     ],
-    { readyUrl: `https://127.0.0.1:${PORT}/readyz`, readyTimeoutMs: 180_000 },
+    { readyUrl: `https://127.0.0.1:${PORT}/readyz`, readyTimeoutMs: 180_000, env: servers[which].env },
   );
   let exitCode: number | null;
   try {
