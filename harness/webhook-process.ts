@@ -1,9 +1,11 @@
-// Runs the real `frappe-admission serve` against a control plane, as a person would: a serving
+// Runs the real `frappe-admission serve` against a control plane, as its pod would (the chart's memory
+// limit, runtimeEnv and runtimeFlags; harness/memory-limit.ts) and as a person would: a serving
 // certificate from the control plane's CA, informer caches synced before /readyz passes, and the
 // webhook configurations registered by URL + caBundle (the `webhook-config` output).
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { freePort, runCommand, type ControlPlane } from './control-plane.js';
+import { chartMemoryLimitBytes, podCommand, podEnvironment, underMemoryLimit } from './memory-limit.js';
 import { builtCli } from './paths.js';
 import { issueCertificate } from './pki.js';
 import { startProcess, waitFor, type ManagedProcess } from './processes.js';
@@ -70,7 +72,15 @@ export async function startWebhookProcess(
     ...(options.config ? ['--config', options.config] : []),
     ...(options.extraArgs ?? []),
   ];
-  const server = startProcess('webhook', process.execPath, args, plane.dir);
+  // Under the chart's memory limit, with its runtimeEnv and runtimeFlags, as in its pod.
+  const limited = underMemoryLimit(
+    podCommand([process.execPath, ...args]),
+    chartMemoryLimitBytes(),
+    `webhook-${process.pid}-${port}`,
+  );
+  const [command, ...commandArgs] = limited.command as [string, ...string[]];
+  const server = startProcess('webhook', command, commandArgs, plane.dir, podEnvironment());
+  server.child.once('exit', limited.release);
   const ca = await readFile(plane.ca.cert);
   const client = plane.webhookClient && {
     cert: await readFile(plane.webhookClient.cert),
