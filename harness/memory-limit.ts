@@ -5,11 +5,13 @@
 // machine's whole memory (24 GiB here: a 4 GiB old-generation limit, which it grows into lazily) and
 // RSS says little about the pod. Needs root and a cgroup filesystem with the memory controller (v2,
 // or v1 as here).
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseQuantity } from '../src/api/quantity.js';
 import { projectRoot } from './paths.js';
+import { startProcess, type ManagedProcess } from './processes.js';
 
 export interface LimitedCommand {
   /** The command, wrapped so that it joins its cgroup before it execs. */
@@ -112,5 +114,34 @@ export function underMemoryLimit(command: string[], bytes: number, name: string)
         // still in use or already gone
       }
     },
+  };
+}
+
+/** A process started by startAsInPod, and the memory limit it runs under. */
+export interface PodProcess {
+  process: ManagedProcess;
+  memoryLimit: { bytes: number; unlimited?: string };
+}
+
+/**
+ * Starts `argv` (node, script, args) as the operator's pod runs it: under the chart's memory limit, with
+ * its runtimeFlags after `node` and its runtimeEnv beside `env`. The cgroup is removed when the process exits.
+ */
+export function startAsInPod(
+  name: string,
+  argv: readonly string[],
+  logDir: string,
+  env: NodeJS.ProcessEnv = {},
+): PodProcess {
+  const bytes = chartMemoryLimitBytes();
+  // A cgroup of its own: processes that shared one would share the limit.
+  const cgroup = `${name}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const limited = underMemoryLimit(podCommand(argv), bytes, cgroup);
+  const [command, ...args] = limited.command as [string, ...string[]];
+  const started = startProcess(name, command, args, logDir, { ...podEnvironment(), ...env });
+  started.child.once('exit', limited.release);
+  return {
+    process: started,
+    memoryLimit: { bytes, ...(limited.unlimited ? { unlimited: limited.unlimited } : {}) },
   };
 }

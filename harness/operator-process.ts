@@ -4,10 +4,10 @@
 // stopped gracefully or killed with SIGKILL.
 import { readFile } from 'node:fs/promises';
 import { freePort } from './control-plane.js';
-import { chartMemoryLimitBytes, podCommand, podEnvironment, underMemoryLimit } from './memory-limit.js';
+import { startAsInPod } from './memory-limit.js';
 import { builtCli } from './paths.js';
 import { issueCertificate, type CertificateFiles } from './pki.js';
-import { startProcess, waitFor, type ManagedProcess } from './processes.js';
+import { waitFor, type ManagedProcess } from './processes.js';
 import { get } from './webhook-process.js';
 
 export interface OperatorProcess {
@@ -44,9 +44,9 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   // Under the chart's memory limit, with its runtimeEnv and runtimeFlags, as in its pod: V8 sizes its heap from them.
-  const limitBytes = chartMemoryLimitBytes();
-  const limited = underMemoryLimit(
-    podCommand([
+  const { process: server, memoryLimit } = startAsInPod(
+    `operator-${options.name}`,
+    [
       process.execPath,
       builtCli(),
       'serve',
@@ -67,16 +67,10 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
       '--leader-election-name',
       options.leaseName,
       ...(options.extraArgs ?? []),
-    ]),
-    limitBytes,
-    `operator-${process.pid}-${options.name}`,
+    ],
+    options.dir,
+    { POD_NAME: options.name },
   );
-  const [command, ...args] = limited.command as [string, ...string[]];
-  const server = startProcess(`operator-${options.name}`, command, args, options.dir, {
-    ...podEnvironment(),
-    POD_NAME: options.name,
-  });
-  server.child.once('exit', limited.release);
   const ca = await readFile(options.ca.cert);
   await waitFor(
     async () => (await get(`${url}/readyz`, ca)).status === 200,
@@ -87,7 +81,7 @@ export async function startOperatorProcess(options: OperatorOptions): Promise<Op
     process: server,
     name: options.name,
     metrics: async () => (await get(`${url}/metrics`, ca)).body,
-    memoryLimit: { bytes: limitBytes, ...(limited.unlimited ? { unlimited: limited.unlimited } : {}) },
+    memoryLimit,
     stop: () => server.stop(),
     kill: async () => {
       if (server.child.exitCode !== null) return;

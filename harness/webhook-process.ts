@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { freePort, runCommand, type ControlPlane } from './control-plane.js';
-import { chartMemoryLimitBytes, podCommand, podEnvironment, underMemoryLimit } from './memory-limit.js';
+import { startAsInPod } from './memory-limit.js';
 import { builtCli } from './paths.js';
 import { issueCertificate } from './pki.js';
-import { startProcess, waitFor, type ManagedProcess } from './processes.js';
+import { waitFor, type ManagedProcess } from './processes.js';
 
 export interface WebhookProcess {
   process: ManagedProcess;
@@ -73,14 +73,7 @@ export async function startWebhookProcess(
     ...(options.extraArgs ?? []),
   ];
   // Under the chart's memory limit, with its runtimeEnv and runtimeFlags, as in its pod.
-  const limited = underMemoryLimit(
-    podCommand([process.execPath, ...args]),
-    chartMemoryLimitBytes(),
-    `webhook-${process.pid}-${port}`,
-  );
-  const [command, ...commandArgs] = limited.command as [string, ...string[]];
-  const server = startProcess('webhook', command, commandArgs, plane.dir, podEnvironment());
-  server.child.once('exit', limited.release);
+  const { process: server } = startAsInPod('webhook', [process.execPath, ...args], plane.dir);
   const ca = await readFile(plane.ca.cert);
   const client = plane.webhookClient && {
     cert: await readFile(plane.webhookClient.cert),

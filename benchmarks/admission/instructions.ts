@@ -21,7 +21,6 @@
 // and 706 k with --simulate. Compare ratios within one run, not counts across runs.
 //
 //   npm run bench:instructions [-- --requests 2000,4000 --only "site create" --simulate]
-import { Agent } from 'node:https';
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,7 +29,7 @@ import { selfSignedCert } from '../lib/certs.js';
 import { requireCommands } from '../../harness/commands.js';
 import { freePort } from '../../harness/control-plane.js';
 import { baselineServerCommand, offlineServeCommand, startServer } from '../lib/process.js';
-import { post } from '../lib/post.js';
+import { postMany } from '../lib/post.js';
 import { callgrindTotals, perRequest, type CallgrindEvents, type CostFigures } from '../lib/callgrind.js';
 import { scenarios, type Scenario } from './reviews.js';
 
@@ -64,23 +63,12 @@ const servers = {
   candidate: offlineServeCommand(PORT, cert, '--drain-delay-seconds', '0'),
 };
 
-/** Sends `count` POSTs of the scenario, CONCURRENCY at a time over kept-alive connections. */
-async function send(scenario: Scenario, count: number): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, rejectUnauthorized: false });
+/** Sends `count` POSTs of the scenario, CONCURRENCY at a time; any answer but 200 stops the run. */
+function send(scenario: Scenario, count: number): Promise<void> {
   const review = { path: scenario.path, contentType: 'application/json', body: scenario.body };
-  let sent = 0;
-  const worker = async () => {
-    while (sent < count) {
-      sent++;
-      const { status, body } = await post(agent, PORT, review);
-      if (status !== 200) throw new Error(`answered ${status}: ${body.slice(0, 200)}`);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  } finally {
-    agent.destroy();
-  }
+  return postMany(PORT, review, count, CONCURRENCY, ({ status, body }) => {
+    if (status !== 200) throw new Error(`answered ${status}: ${body.slice(0, 200)}`);
+  });
 }
 
 /** callgrind_control's `command` (zero, dump) for the process, which it answers once done. */

@@ -1,6 +1,6 @@
 // One POST to a benchmark's server on 127.0.0.1 over a kept-alive agent. Never rejects: a
 // transport error comes back as status 0, so a load loop counts it instead of stopping.
-import { request, type Agent } from 'node:https';
+import { Agent, request } from 'node:https';
 
 export interface Post {
   path: string;
@@ -29,4 +29,30 @@ export function post(agent: Agent, port: number, what: Post): Promise<{ status: 
     req.on('error', (error) => resolve({ status: 0, body: String(error) }));
     req.end(what.body);
   });
+}
+
+/**
+ * Sends `count` POSTs, `concurrency` at a time over kept-alive connections to a server with any
+ * certificate, and calls `answered` with each answer (as post gives it).
+ */
+export async function postMany(
+  port: number,
+  what: Post,
+  count: number,
+  concurrency: number,
+  answered: (answer: { status: number; body: string }) => void,
+): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
+  let sent = 0;
+  const worker = async () => {
+    while (sent < count) {
+      sent++;
+      answered(await post(agent, port, what));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
 }

@@ -3,12 +3,11 @@
 // Deployment's, and a process started that way must see them, so that V8 sizes its heap and
 // glibc its arenas as they do in the pod.
 import { execFile } from 'node:child_process';
-import { Agent } from 'node:https';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../benchmarks/admission/reviews.js';
 import { selfSignedCert } from '../../benchmarks/lib/certs.js';
-import { post } from '../../benchmarks/lib/post.js';
+import { postMany } from '../../benchmarks/lib/post.js';
 import { offlineServeCommand, peakRssMiB, startServer } from '../../benchmarks/lib/process.js';
 import { freePort } from '../../harness/control-plane.js';
 import {
@@ -79,20 +78,15 @@ async function peakServingBenchUpdates(
     env: podEnvironment(),
     memoryLimit: { bytes: chartMemoryLimitBytes(), name: `test-flags-${process.pid}-${port}` },
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: false });
   const review = scenarios().find((s) => s.name.startsWith('bench update'));
   if (!review) throw new Error('no bench update scenario');
   const statuses = new Set<number>();
   try {
-    let sent = 0;
-    const worker = async () => {
-      while (sent++ < requests)
-        statuses.add((await post(agent, port, { ...review, contentType: 'application/json' })).status);
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    await postMany(port, { ...review, contentType: 'application/json' }, requests, 8, ({ status }) =>
+      statuses.add(status),
+    );
     return { peakMiB: peakRssMiB(server.pid), statuses };
   } finally {
-    agent.destroy();
     await server.stop();
   }
 }
