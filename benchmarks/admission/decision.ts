@@ -7,8 +7,8 @@
 // benchmarks were written on (L2 4 MiB per core, an L3 shared with the host's other tenants) a bench
 // update's decision took 74–78 µs warm and 105–121 µs evicted, near the 96 µs its /metrics histogram
 // showed under load; in a loop over the same objects it took 24–34 µs.
-// The measuring process runs as the operator's pod runs node (the chart's runtimeFlags and
-// runtimeEnv), pinned to CPU 0 when taskset exists.
+// The measuring process runs as the operator's pod runs node (the chart's memory limit, runtimeFlags
+// and runtimeEnv), pinned to CPU 0 when taskset exists.
 //
 //   npm run bench:decision [-- --evict 4 --warmup 20000 --calls 2000 --rounds 3 --only "bench update"]
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,12 @@ import type { AdmissionRequest, AdmissionReview } from '../../src/webhooks/admis
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../src/defaults/config.js';
 import { WEBHOOK_ROUTES } from '../../src/api/kinds.js';
-import { podCommand, podEnvironment } from '../../harness/memory-limit.js';
+import {
+  chartMemoryLimitBytes,
+  podCommand,
+  podEnvironment,
+  underMemoryLimit,
+} from '../../harness/memory-limit.js';
 import { scenarios, type Scenario } from './reviews.js';
 
 const { values } = parseArgs({
@@ -34,12 +39,16 @@ const { values } = parseArgs({
 });
 
 if (!values.measuring) {
-  // Start the measuring process as the pod runs node, and let it print.
+  // Start the measuring process as the pod runs node (its memory limit, flags and environment), and let it print.
   const script = fileURLToPath(import.meta.url);
-  const command = podCommand([process.execPath, script, ...process.argv.slice(2), '--measuring']);
+  const argv = podCommand([process.execPath, script, ...process.argv.slice(2), '--measuring']);
+  const limited = underMemoryLimit(argv, chartMemoryLimitBytes(), `bench-decision-${process.pid}`);
+  if (limited.unlimited) console.log(`(no memory limit: ${limited.unlimited})`);
   const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-  const [file, ...args] = (pinned ? ['taskset', '-c', '0', ...command] : command) as [string, ...string[]];
+  const command = pinned ? ['taskset', '-c', '0', ...limited.command] : limited.command;
+  const [file, ...args] = command as [string, ...string[]];
   const { status } = spawnSync(file, args, { stdio: 'inherit', env: podEnvironment() });
+  limited.release();
   process.exit(status ?? 1);
 }
 
