@@ -8,24 +8,20 @@
 // update's decision took 74–78 µs warm and 105–121 µs evicted, near the 96 µs its /metrics histogram
 // showed under load; in a loop over the same objects it took 24–34 µs.
 // The measuring process runs as the operator's pod runs node (the chart's memory limit, runtimeFlags
-// and runtimeEnv), pinned to CPU 0 when taskset exists.
+// and runtimeEnv), pinned to CPU 0.
 //
 //   npm run bench:decision [-- --evict 4 --warmup 20000 --calls 2000 --rounds 3 --only "bench update"]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ADMISSION_ENGINE, decide, type Route } from '../../src/webhooks/decide.js';
+import { ADMISSION_ENGINE, decide } from '../../src/webhooks/decide.js';
 import type { AdmissionRequest, AdmissionReview } from '../../src/webhooks/admission-review.js';
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../src/defaults/config.js';
-import { WEBHOOK_ROUTES } from '../../src/api/kinds.js';
-import {
-  chartMemoryLimitBytes,
-  podCommand,
-  podEnvironment,
-  underMemoryLimit,
-} from '../../harness/memory-limit.js';
-import { scenarios, type Scenario } from './reviews.js';
+import { chartMemoryLimitBytes, podCommand, podEnvironment } from '../../harness/memory-limit.js';
+import { requireCommands } from '../../harness/commands.js';
+import { confinedCommand } from '../lib/process.js';
+import { routeOf, scenarios } from './reviews.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,15 +36,14 @@ const { values } = parseArgs({
 
 if (!values.measuring) {
   // Start the measuring process as the pod runs node (its memory limit, flags and environment), and let it print.
+  await requireCommands([{ binary: 'taskset', debianPackage: 'util-linux' }]);
   const script = fileURLToPath(import.meta.url);
-  const argv = podCommand([process.execPath, script, ...process.argv.slice(2), '--measuring']);
-  const limited = underMemoryLimit(argv, chartMemoryLimitBytes(), `bench-decision-${process.pid}`);
-  if (limited.unlimited) console.log(`(no memory limit: ${limited.unlimited})`);
-  const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-  const command = pinned ? ['taskset', '-c', '0', ...limited.command] : limited.command;
-  const [file, ...args] = command as [string, ...string[]];
-  const { status } = spawnSync(file, args, { stdio: 'inherit', env: podEnvironment() });
-  limited.release();
+  const { argv, release } = confinedCommand(
+    podCommand([process.execPath, script, ...process.argv.slice(2), '--measuring']),
+    { cpu: 0, memoryLimit: { bytes: chartMemoryLimitBytes(), name: `bench-decision-${process.pid}` } },
+  );
+  const { status } = spawnSync(argv[0], argv.slice(1), { stdio: 'inherit', env: podEnvironment() });
+  release();
   process.exit(status ?? 1);
 }
 
@@ -118,12 +113,6 @@ function medians(rounds: Figures[]): Figures {
     parseEvicted: median('parseEvicted'),
     decideEvicted: median('decideEvicted'),
   };
-}
-
-function routeOf(scenario: Scenario): Route {
-  const route = WEBHOOK_ROUTES.find((r) => r.path === scenario.path);
-  if (!route) throw new Error(`no webhook route at ${scenario.path}`);
-  return route;
 }
 
 const evict = evictor(EVICT_BYTES);

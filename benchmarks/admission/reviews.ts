@@ -3,7 +3,7 @@
 // constraints. Each body is a complete request the real server must default or validate. An
 // UPDATE carries what the API server sends once the mutating webhook is installed: the stored
 // object as it was defaulted on its way in, and the new one after our mutating webhook defaulted it.
-import { KIND_NAMES, type AdmittedKind } from '../../src/api/kinds.js';
+import { KIND_NAMES, WEBHOOK_ROUTES, type AdmittedKind } from '../../src/api/kinds.js';
 import { admitMutation } from '../../src/admission/admit.js';
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../src/defaults/config.js';
@@ -220,6 +220,13 @@ export interface Scenario {
   name: string;
   path: string;
   body: string;
+}
+
+/** The webhook route that serves a scenario's path. */
+export function routeOf(scenario: Scenario): (typeof WEBHOOK_ROUTES)[number] {
+  const route = WEBHOOK_ROUTES.find((r) => r.path === scenario.path);
+  if (!route) throw new Error(`no webhook route at ${scenario.path}`);
+  return route;
 }
 
 /** The object as the mutating webhook left it (offline: no bench or storage class known). */

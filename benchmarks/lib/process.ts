@@ -54,30 +54,43 @@ export interface ServerProcess {
   interrupt(): Promise<number | null>;
 }
 
-/** Starts `command` (optionally pinned with taskset to `cpu`) and waits until `readyUrl` answers 200. */
+/** Where a benchmark's process runs: pinned with taskset to `cpu`, and in a memory cgroup, as in a pod. */
+export interface Confinement {
+  cpu?: number;
+  /** A memory cgroup of this many bytes (harness/memory-limit.ts); the name is the cgroup's. */
+  memoryLimit?: { bytes: number; name: string };
+}
+
+/**
+ * `command` wrapped to run confined, and the release of its cgroup (call it once the process has
+ * exited). Throws when the memory limit cannot be had: a figure measured without it would mislead.
+ */
+export function confinedCommand(
+  command: string[],
+  { cpu, memoryLimit }: Confinement,
+): { argv: [string, ...string[]]; release: () => void } {
+  const limited = memoryLimit ? underMemoryLimit(command, memoryLimit.bytes, memoryLimit.name) : undefined;
+  if (limited?.unlimited) throw new Error(`cannot run under a memory limit: ${limited.unlimited}`);
+  const limitedCommand = limited?.command ?? command;
+  const argv = cpu === undefined ? limitedCommand : ['taskset', '-c', String(cpu), ...limitedCommand];
+  return { argv: argv as [string, ...string[]], release: limited?.release ?? (() => undefined) };
+}
+
+/** Starts `command`, confined as `options` say, and waits until `readyUrl` answers 200. */
 export async function startServer(
   command: string[],
-  options: {
-    cpu?: number;
+  options: Confinement & {
     readyUrl: string;
     env?: NodeJS.ProcessEnv;
     readyTimeoutMs?: number;
-    /** Runs the server in a memory cgroup of this many bytes (harness/memory-limit.ts), as in a pod. */
-    memoryLimit?: { bytes: number; name: string };
   },
 ): Promise<ServerProcess> {
-  const limited = options.memoryLimit
-    ? underMemoryLimit(command, options.memoryLimit.bytes, options.memoryLimit.name)
-    : undefined;
-  if (limited?.unlimited) throw new Error(`cannot run under a memory limit: ${limited.unlimited}`);
-  const limitedCommand = limited?.command ?? command;
-  const argv =
-    options.cpu === undefined ? limitedCommand : ['taskset', '-c', String(options.cpu), ...limitedCommand];
-  const child = spawn(argv[0] as string, argv.slice(1), {
+  const { argv, release } = confinedCommand(command, options);
+  const child = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: options.env ?? process.env,
   });
-  if (limited) child.once('exit', limited.release);
+  child.once('exit', release);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);

@@ -2,9 +2,8 @@
 // and an UPDATE carries objects our mutating webhook has already defaulted (as the API server sends
 // them), so the validating webhook is measured on the objects it really sees.
 import { describe, expect, it } from 'vitest';
-import { scenarios } from '../../benchmarks/admission/reviews.js';
+import { routeOf, scenarios } from '../../benchmarks/admission/reviews.js';
 import { admitMutation, admitValidation } from '../../src/admission/admit.js';
-import { WEBHOOK_ROUTES } from '../../src/api/kinds.js';
 import { staticClusterView } from '../../src/api/static-cluster-view.js';
 import { operatorConfig } from '../../src/defaults/config.js';
 import { admissionInput, type AdmissionRequest } from '../../src/webhooks/admission-review.js';
@@ -14,11 +13,11 @@ const context = { view: staticClusterView([]), config: operatorConfig() };
 describe('admission benchmark reviews', () => {
   for (const scenario of scenarios()) {
     const request = (JSON.parse(scenario.body) as { request: AdmissionRequest }).request;
-    const route = WEBHOOK_ROUTES.find((r) => r.path === scenario.path);
 
     it(`${scenario.name} is allowed on its path`, () => {
-      expect(route?.kind).toBe(request.kind.kind);
-      const admit = route?.webhook === 'mutate' ? admitMutation : admitValidation;
+      const route = routeOf(scenario);
+      expect(route.kind).toBe(request.kind.kind);
+      const admit = route.webhook === 'mutate' ? admitMutation : admitValidation;
       const decision = admit(request.kind.kind as never, admissionInput(request), context);
       expect(decision.violations).toEqual([]);
       expect(decision.allowed).toBe(true);
